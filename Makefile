@@ -1,0 +1,53 @@
+# The README's two commands: `make run` (serve the site with demo content) and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+MANAGE := $(PY) manage.py
+
+.PHONY: run test install messages makemessages lint format check-gettext clean
+
+run: install messages
+	$(MANAGE) migrate --noinput
+	$(MANAGE) loaddemo
+	$(MANAGE) ensureadmin
+	@echo "Serving on http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/)"
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+test: install messages
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt
+	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed (python3.11 or python3 on PATH, or PYTHON=...)."; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; found " + sys.version.split()[0] + ". Set PYTHON=/path/to/python3.11.")'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+check-gettext:
+	@command -v msgfmt >/dev/null 2>&1 || { \
+	  echo "GNU gettext is missing (msgfmt, needed to compile the interface translations)."; \
+	  echo "Install it: Debian/Ubuntu 'apt-get install gettext', Fedora 'dnf install gettext', macOS 'brew install gettext'."; \
+	  exit 1; }
+
+# Compile the interface translations (.mo files are built here, never committed).
+messages: install check-gettext
+	$(MANAGE) compilemessages --ignore=$(VENV) -v0
+
+# Refresh the .po catalogues from the code and templates after changing interface text.
+makemessages: install check-gettext
+	$(MANAGE) makemessages --no-obsolete --no-location --ignore=$(VENV) --ignore=staticfiles -l zh_Hans -l zh_Hant -l en
+
+lint: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: install
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+clean:
+	rm -rf $(VENV) var staticfiles
+	find . -name '*.mo' -path './locale/*' -delete

@@ -1,0 +1,7 @@
+from django.conf import settings
+
+from .languages import html_lang
+
+
+def site(request):
+    return {"html_lang": html_lang(), "site_name": settings.SITE_NAME}

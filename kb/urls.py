@@ -1,0 +1,21 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+
+from . import views
+from .sitemaps import SITEMAPS
+
+urlpatterns = [
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("healthz", views.health, name="health"),
+]
+
+# Every page a person reads carries its language: /zh-hans/…, /zh-hant/…, /en/…
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
+    path("", include("procedures.urls")),
+    path("admin/", admin.site.urls),
+    prefix_default_language=True,
+)

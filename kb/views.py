@@ -1,0 +1,34 @@
+from django.db import connection
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from procedures import selectors
+
+
+def home(request):
+    return render(
+        request,
+        "home.html",
+        {
+            "regions": selectors.regions_with_carriers(),
+            "featured": selectors.featured_guides(),
+        },
+    )
+
+
+@never_cache
+def health(request):
+    """For load balancers and uptime checks: the app runs and its database answers."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:  # noqa: BLE001 - any database failure means "not healthy"
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok"})
+
+
+def robots_txt(request):
+    sitemap_url = request.build_absolute_uri("/sitemap.xml")
+    lines = ["User-agent: *", "Disallow: /*/admin/", f"Sitemap: {sitemap_url}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

@@ -1,0 +1,455 @@
+"""The domain: where a reader is, which operator they deal with, and what they have to do.
+
+Text a reader sees is translated per field with django-modeltranslation (see translation.py):
+`title` is read in the active language, `title_zh_hans`, `title_zh_hant` and `title_en` hold the
+three versions.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class Ordered(models.Model):
+    """A row that editors put in order within its parent (drag and drop in the admin)."""
+
+    position = models.PositiveIntegerField(_("position"), default=0, db_index=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "id"]
+
+
+class Region(Ordered):
+    """A jurisdiction with its own SIM rules: Macau, Hong Kong, Mainland China, …"""
+
+    code = models.CharField(
+        _("code"), max_length=8, unique=True, help_text=_("Short code, e.g. MO, HK, CN, PH, US.")
+    )
+    slug = models.SlugField(_("slug"), unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    summary = models.TextField(
+        _("rules in brief"),
+        blank=True,
+        help_text=_("A few lines on the law, card limits and who may register (Markdown)."),
+    )
+
+    class Meta(Ordered.Meta):
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("procedures:region_detail", kwargs={"slug": self.slug})
+
+
+class Carrier(Ordered):
+    """A mobile operator. Closed operators stay listed, marked closed, so old advice can be
+    answered ("SmarTone Macau closed in 2024")."""
+
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="carriers", verbose_name=_("region")
+    )
+    slug = models.SlugField(_("slug"), unique=True)
+    name = models.CharField(
+        _("official name"), max_length=200, help_text=_("The operator's official name.")
+    )
+    website = models.URLField(_("official website"), blank=True)
+    is_active = models.BooleanField(
+        _("in service"), default=True, help_text=_("Untick when the operator has closed.")
+    )
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    status_note = models.TextField(
+        _("status note"),
+        blank=True,
+        help_text=_("For a closed operator: what happened to its customers."),
+    )
+
+    class Meta(Ordered.Meta):
+        verbose_name = _("carrier")
+        verbose_name_plural = _("carriers")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_active=True) | Q(closed_on__isnull=False),
+                name="closed_carrier_has_closing_date",
+                violation_error_message=_("A carrier that is not in service needs a closing date."),
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("procedures:carrier_detail", kwargs={"slug": self.slug})
+
+
+class ContactNumber(Ordered):
+    """A customer-service number of a carrier, shown as a tappable link."""
+
+    carrier = models.ForeignKey(
+        Carrier, on_delete=models.CASCADE, related_name="contact_numbers", verbose_name=_("carrier")
+    )
+    number = models.CharField(
+        _("number"), max_length=40, help_text=_("As dialled, e.g. +853 1000 or 611.")
+    )
+    label = models.CharField(
+        _("label"), max_length=200, blank=True, help_text=_("E.g. Customer service, from abroad.")
+    )
+
+    class Meta(Ordered.Meta):
+        verbose_name = _("customer service number")
+        verbose_name_plural = _("customer service numbers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["carrier", "position"], name="unique_contact_number_position"
+            )
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def tel_href(self):
+        return "tel:" + "".join(c for c in self.number if c.isdigit() or c == "+")
+
+
+class Document(Ordered):
+    """Something a reader must bring or upload: a passport, an ID card, the SIM itself, …"""
+
+    slug = models.SlugField(_("slug"), unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta(Ordered.Meta):
+        verbose_name = _("required document")
+        verbose_name_plural = _("required documents")
+
+    def __str__(self):
+        return self.name
+
+
+class SimType(models.TextChoices):
+    ESIM = "esim", _("eSIM")
+    PHYSICAL = "physical", _("Physical SIM")
+    DATA_ONLY = "data-only", _("Data-only SIM")
+
+
+class Channel(models.TextChoices):
+    """Where a reader carries out the steps."""
+
+    APP = "app", _("In the operator's app")
+    WEBSITE = "website", _("On the website")
+    STORE = "store", _("In a store")
+    PHONE = "phone", _("By phone")
+    PURCHASE = "purchase", _("When buying the SIM")
+    DEVICE = "device", _("On your phone")
+
+
+class ProcedureQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Procedure.Status.PUBLISHED)
+
+
+class Procedure(models.Model):
+    """A guide: one thing a reader does with one carrier's SIM (or with any SIM, when
+    `carrier` is empty), with the steps for each channel it can be done through."""
+
+    class Kind(models.TextChoices):
+        REAL_NAME = "real-name", _("Real-name registration")
+        ACTIVATION = "activation", _("Activation")
+        CANCELLATION = "cancellation", _("Cancellation")
+        NUMBER_TRANSFER = "number-transfer", _("Keeping your number")
+        LOST_CARD = "lost-card", _("Lost or stolen card")
+        NUMBER_CHECK = "number-check", _("Checking numbers in your name")
+        ESIM_DEVICE = "esim-device", _("eSIM on your phone")
+
+    class Requirement(models.TextChoices):
+        REQUIRED = "required", _("Required by law")
+        CONDITIONAL = "conditional", _("Required in some cases")
+        NOT_REQUIRED = "not-required", _("Not required")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    slug = models.SlugField(
+        _("slug"),
+        unique=True,
+        max_length=120,
+        help_text=_("The address of the guide, the same in every language."),
+    )
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        related_name="procedures",
+        null=True,
+        blank=True,
+        verbose_name=_("region"),
+        help_text=_(
+            "Filled in from the carrier. Set it alone for a rule of a whole region; leave both "
+            "empty for a guide that applies everywhere, such as eSIM basics."
+        ),
+    )
+    carrier = models.ForeignKey(
+        Carrier,
+        on_delete=models.PROTECT,
+        related_name="procedures",
+        null=True,
+        blank=True,
+        verbose_name=_("carrier"),
+        help_text=_("Leave empty for a guide that applies to every operator."),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, db_index=True)
+    for_esim = models.BooleanField(_("applies to eSIM"), default=False)
+    for_physical_sim = models.BooleanField(_("applies to physical SIM"), default=False)
+    for_data_only_sim = models.BooleanField(_("applies to data-only SIM"), default=False)
+    requirement = models.CharField(
+        _("is it required?"),
+        max_length=20,
+        choices=Requirement.choices,
+        default=Requirement.REQUIRED,
+    )
+    requirement_basis = models.CharField(
+        _("why (legal basis)"),
+        max_length=300,
+        blank=True,
+        help_text=_("In a few words, e.g. Macau Law 13/2019, art. 24."),
+    )
+    requirement_basis_url = models.URLField(_("link to the legal basis"), blank=True)
+
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), help_text=_("One or two sentences: is this my case?"))
+    eligibility = models.CharField(
+        _("who can do it"),
+        max_length=300,
+        blank=True,
+        help_text=_("E.g. residents and visitors; minors with a parent or guardian."),
+    )
+    processing_time = models.CharField(_("processing time"), max_length=200, blank=True)
+    fees = models.CharField(_("fees"), max_length=200, blank=True)
+    correction_notice = models.TextField(
+        _("correction notice"),
+        blank=True,
+        help_text=_(
+            "What common advice gets wrong, e.g. CTT is Macau's regulator, not an operator "
+            "(Markdown)."
+        ),
+    )
+
+    documents = models.ManyToManyField(
+        Document,
+        through="ProcedureDocument",
+        related_name="procedures",
+        blank=True,
+        verbose_name=_("required documents"),
+    )
+    last_verified_on = models.DateField(_("last verified on"), null=True, blank=True)
+    verified_by = models.CharField(
+        _("verified by"),
+        max_length=100,
+        blank=True,
+        help_text=_("Who checked the guide against its sources."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    is_featured = models.BooleanField(
+        _("featured"), default=False, help_text=_("Shown on the home page.")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ProcedureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("procedure")
+        verbose_name_plural = _("procedures")
+        ordering = ["-is_featured", "slug"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("procedures:guide_detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.carrier_id:
+            if self.region_id is None:
+                self.region_id = self.carrier.region_id
+            elif self.region_id != self.carrier.region_id:
+                raise ValidationError(
+                    {
+                        "region": _("The region must be the carrier's region: %(region)s.")
+                        % {"region": self.carrier.region}
+                    }
+                )
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def sim_types(self):
+        flags = {
+            SimType.ESIM: self.for_esim,
+            SimType.PHYSICAL: self.for_physical_sim,
+            SimType.DATA_ONLY: self.for_data_only_sim,
+        }
+        return [sim_type for sim_type, applies in flags.items() if applies]
+
+    def steps_by_channel(self):
+        """[(channel, [steps…]), …] in the order the channels first appear.
+
+        Steps are numbered within their channel by the template; reads the prefetched steps.
+        """
+        groups: dict[str, list[Step]] = {}
+        for step in self.steps.all():
+            groups.setdefault(step.channel, []).append(step)
+        return [(Channel(channel), steps) for channel, steps in groups.items()]
+
+    def notes_of_kind(self):
+        groups: dict[str, list[Note]] = {kind: [] for kind in Note.Kind.values}
+        for note in self.notes.all():
+            groups[note.kind].append(note)
+        return groups
+
+
+class ProcedureDocument(Ordered):
+    """A document on a procedure's checklist, with what exactly is asked of it."""
+
+    procedure = models.ForeignKey(
+        Procedure,
+        on_delete=models.CASCADE,
+        related_name="procedure_documents",
+        verbose_name=_("procedure"),
+    )
+    document = models.ForeignKey(
+        Document,
+        on_delete=models.PROTECT,
+        related_name="procedure_documents",
+        verbose_name=_("document"),
+    )
+    note = models.CharField(
+        _("note"), max_length=300, blank=True, help_text=_("E.g. original and a copy.")
+    )
+
+    class Meta(Ordered.Meta):
+        verbose_name = _("required document")
+        verbose_name_plural = _("required documents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["procedure", "document"],
+                name="unique_procedure_document",
+                violation_error_message=_("This document is already on the checklist."),
+            ),
+            models.UniqueConstraint(
+                fields=["procedure", "position"], name="unique_procedure_document_position"
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.document)
+
+
+class Step(Ordered):
+    """One numbered step of a procedure, done through one channel."""
+
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.CASCADE, related_name="steps", verbose_name=_("procedure")
+    )
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    title = models.CharField(
+        _("title"), max_length=200, help_text=_("Short and imperative: Upload your ID.")
+    )
+    body = models.TextField(_("details"), blank=True, help_text=_("Markdown."))
+
+    class Meta(Ordered.Meta):
+        verbose_name = _("step")
+        verbose_name_plural = _("steps")
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "position"], name="unique_step_position")
+        ]
+        indexes = [models.Index(fields=["channel", "procedure"], name="step_channel_idx")]
+
+    def __str__(self):
+        return self.title
+
+
+class Note(Ordered):
+    """Advice around the steps: what to do before, what to check after, what to watch out for."""
+
+    class Kind(models.TextChoices):
+        BEFORE = "before", _("Before you start")
+        AFTER = "after", _("After you finish")
+        WARNING = "warning", _("Watch out")
+        TIP = "tip", _("Tip")
+
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.CASCADE, related_name="notes", verbose_name=_("procedure")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    body = models.TextField(_("text"), help_text=_("Markdown."))
+
+    class Meta(Ordered.Meta):
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "position"], name="unique_note_position")
+        ]
+
+    def __str__(self):
+        return self.get_kind_display()
+
+
+class Faq(Ordered):
+    """A common question about a procedure, with its answer."""
+
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.CASCADE, related_name="faqs", verbose_name=_("procedure")
+    )
+    question = models.CharField(_("question"), max_length=300)
+    answer = models.TextField(_("answer"), help_text=_("Markdown."))
+
+    class Meta(Ordered.Meta):
+        verbose_name = _("question and answer")
+        verbose_name_plural = _("questions and answers")
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "position"], name="unique_faq_position")
+        ]
+
+    def __str__(self):
+        return self.question
+
+
+class Source(Ordered):
+    """An official page a procedure's facts come from."""
+
+    class Language(models.TextChoices):
+        ZH_HANS = "zh-hans", "简体中文"
+        ZH_HANT = "zh-hant", "繁體中文"
+        EN = "en", "English"
+        PT = "pt", "Português"
+        FIL = "fil", "Filipino"
+
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.CASCADE, related_name="sources", verbose_name=_("procedure")
+    )
+    title = models.CharField(_("title"), max_length=300)
+    url = models.URLField(_("address"), max_length=500)
+    language = models.CharField(
+        _("language of the source"), max_length=10, choices=Language.choices, default="en"
+    )
+
+    class Meta(Ordered.Meta):
+        verbose_name = _("official source")
+        verbose_name_plural = _("official sources")
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "position"], name="unique_source_position")
+        ]
+
+    def __str__(self):
+        return self.title

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "procedures"
+
+urlpatterns = [
+    path("guides/", views.guide_list, name="guide_list"),
+    path("guides/<slug:slug>/", views.guide_detail, name="guide_detail"),
+    path("carriers/<slug:slug>/", views.carrier_detail, name="carrier_detail"),
+    path("regions/<slug:slug>/", views.region_detail, name="region_detail"),
+]

@@ -1,0 +1,172 @@
+"""The guide list: filters that combine, counts on every option, shareable URLs, pagination,
+and bad input that never breaks the page."""
+
+import pytest
+
+from procedures.models import Procedure
+
+from .factories import (
+    CarrierFactory,
+    DocumentFactory,
+    ProcedureDocumentFactory,
+    ProcedureFactory,
+    RegionFactory,
+    StepFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(response) -> set[str]:
+    return {guide.title_en for guide in response.context["result"].page.object_list}
+
+
+@pytest.fixture
+def catalogue():
+    macau = RegionFactory(slug="macau", name_en="Macao")
+    hong_kong = RegionFactory(slug="hong-kong", name_en="Hong Kong")
+    ctm = CarrierFactory(slug="ctm", region=macau, name_en="CTM")
+    three = CarrierFactory(slug="three-macau", region=macau, name_en="3 Macau")
+    cmhk = CarrierFactory(slug="cmhk", region=hong_kong, name_en="CMHK")
+    passport = DocumentFactory(slug="passport", name_en="Passport")
+
+    ctm_register = ProcedureFactory(carrier=ctm, title_en="CTM register", for_esim=True)
+    ctm_cancel = ProcedureFactory(
+        carrier=ctm, title_en="CTM cancel", kind=Procedure.Kind.CANCELLATION, for_esim=False,
+        for_physical_sim=True,
+    )  # fmt: skip
+    three_register = ProcedureFactory(carrier=three, title_en="3 register", for_esim=True)
+    cmhk_register = ProcedureFactory(carrier=cmhk, title_en="CMHK register", for_esim=False)
+    ProcedureFactory(carrier=ctm, title_en="CTM draft", status=Procedure.Status.DRAFT)
+
+    StepFactory(procedure=ctm_register, channel="store")
+    StepFactory(procedure=ctm_register, channel="website")
+    StepFactory(procedure=ctm_cancel, channel="store")
+    StepFactory(procedure=three_register, channel="website")
+    ProcedureDocumentFactory(procedure=ctm_register, document=passport)
+    ProcedureDocumentFactory(procedure=cmhk_register, document=passport)
+    return locals()
+
+
+def test_lists_published_guides_only(client, catalogue):
+    response = client.get("/en/guides/")
+    assert titles(response) == {"CTM register", "CTM cancel", "3 register", "CMHK register"}
+    assert "4 guides found" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("region=macau", {"CTM register", "CTM cancel", "3 register"}),
+        ("carrier=ctm", {"CTM register", "CTM cancel"}),
+        ("kind=cancellation", {"CTM cancel"}),
+        ("sim=esim", {"CTM register", "3 register"}),
+        ("sim=physical", {"CTM cancel"}),
+        ("channel=store", {"CTM register", "CTM cancel"}),
+        ("document=passport", {"CTM register", "CMHK register"}),
+        ("q=cmhk", {"CMHK register"}),
+        ("q=CTM register", {"CTM register"}),
+        ("region=macau&sim=esim&channel=website", {"CTM register", "3 register"}),
+        ("region=hong-kong&kind=cancellation", set()),
+    ],
+)
+def test_filters_combine(client, catalogue, query, expected):
+    assert titles(client.get(f"/en/guides/?{query}")) == expected
+
+
+def test_search_finds_text_in_any_language(client, catalogue):
+    guide = catalogue["cmhk_register"]
+    guide.title_zh_hant = "中國移動香港實名登記"
+    guide.save()
+    assert titles(client.get("/en/guides/?q=實名登記")) == {"CMHK register"}
+
+
+def test_each_option_shows_how_many_guides_it_gives(client, catalogue):
+    html = client.get("/en/guides/?region=macau").content.decode()
+    # Region counts leave the region filter out, so the alternatives stay visible.
+    assert '<option value="macau" selected>Macao (3)</option>' in html
+    assert '<option value="hong-kong">Hong Kong (1)</option>' in html
+    # Other filters count within Macau.
+    assert '<option value="ctm">CTM (2)</option>' in html
+    assert '<option value="three-macau">3 Macau (1)</option>' in html
+    assert '<option value="real-name">Real-name registration (2)</option>' in html
+    assert '<option value="store">In a store (2)</option>' in html
+    assert '<option value="passport">Passport (1)</option>' in html
+    # An option that would give nothing is not offered.
+    assert 'value="cmhk"' not in html
+
+
+def test_carriers_are_grouped_by_region(client, catalogue):
+    html = client.get("/en/guides/").content.decode()
+    assert '<optgroup label="Macao">' in html and '<optgroup label="Hong Kong">' in html
+
+
+def test_unknown_filter_value_shows_the_error_and_keeps_the_other_filters(client, catalogue):
+    response = client.get("/en/guides/?region=atlantis&carrier=ctm")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Some filters could not be used and were ignored" in html
+    assert "Select a valid choice. atlantis is not one of the available choices." in html
+    assert titles(response) == {"CTM register", "CTM cancel"}
+
+
+@pytest.mark.parametrize(
+    "language, message",
+    [
+        ("zh-hans", "选择一个有效的选项。 atlantis 不在可用的选项中。"),
+        ("zh-hant", "請選擇有效的選項, atlantis 不是一個可用的選項。"),
+    ],
+)
+def test_filter_errors_are_translated(client, catalogue, language, message):
+    html = client.get(f"/{language}/guides/?region=atlantis").content.decode()
+    assert message in html
+
+
+def test_overlong_search_is_refused_politely(client, catalogue):
+    response = client.get("/en/guides/?q=" + "x" * 500)
+    assert response.status_code == 200
+    assert "Ensure this value has at most 100 characters" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["kind=", "region=&carrier=", "sim=%00", "document=../../etc", "channel=<script>", "q=%25%5F"],
+)
+def test_odd_input_never_breaks_the_page(client, catalogue, query):
+    response = client.get(f"/en/guides/?{query}")
+    assert response.status_code == 200
+    assert (
+        "<script>"
+        not in response.content.decode().split('id="results-heading"')[0].split("</header>")[1]
+    )
+
+
+def test_pagination_keeps_the_filters(client, settings, catalogue):
+    settings.KB_GUIDES_PER_PAGE = 2
+    first = client.get("/en/guides/?region=macau")
+    assert len(first.context["result"].page.object_list) == 2
+    assert 'href="?region=macau&amp;page=2"' in first.content.decode()
+    second = client.get("/en/guides/?region=macau&page=2")
+    assert len(second.context["result"].page.object_list) == 1
+    assert titles(first) | titles(second) == {"CTM register", "CTM cancel", "3 register"}
+
+
+def test_too_large_page_number_gives_the_last_page(client, settings, catalogue):
+    settings.KB_GUIDES_PER_PAGE = 2
+    response = client.get("/en/guides/?page=999")
+    assert response.status_code == 200
+    assert response.context["result"].page.number == 2
+
+
+@pytest.mark.parametrize("page", ["abc", "0", "-1", "1e9", "99999999999999999999999"])
+def test_nonsense_page_numbers_give_404_or_the_last_page(client, catalogue, page):
+    response = client.get(f"/en/guides/?page={page}")
+    assert response.status_code in (200, 404)
+    if response.status_code == 404:
+        assert "Page not found" in response.content.decode()
+
+
+def test_empty_result_offers_a_way_out(client, catalogue):
+    html = client.get("/en/guides/?region=hong-kong&kind=cancellation").content.decode()
+    assert "No guide matches all these filters" in html
+    assert 'href="/en/guides/">Clear all filters' in html

@@ -1,0 +1,69 @@
+"""Public pages cost a fixed number of SQL queries, whatever the size of a guide or of the
+knowledge base."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from procedures.models import Procedure, Step
+
+from .factories import CarrierFactory, full_guide
+
+pytestmark = pytest.mark.django_db
+
+BUDGET = 10
+
+
+def queries_for(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+def test_guide_page_costs_the_same_with_3_or_40_steps(client):
+    small = full_guide(steps_per_channel=3, channels=("website",))
+    large = full_guide(steps_per_channel=20, channels=("website", "store"))
+    assert Step.objects.filter(procedure=large).count() == 40
+
+    small_cost = queries_for(client, f"/en/guides/{small.slug}/")
+    large_cost = queries_for(client, f"/en/guides/{large.slug}/")
+    assert small_cost == large_cost <= BUDGET
+
+
+def _bulk_guides(count: int, carriers, start: int = 0) -> None:
+    Procedure.objects.bulk_create(
+        Procedure(
+            slug=f"bulk-{i}",
+            carrier=carriers[i % len(carriers)],
+            region=carriers[i % len(carriers)].region,
+            kind=Procedure.Kind.REAL_NAME,
+            title_zh_hans=f"指南 {i}",
+            title_en=f"Guide {i}",
+            summary_zh_hans="摘要",
+            status=Procedure.Status.PUBLISHED,
+        )
+        for i in range(start, start + count)
+    )
+
+
+@pytest.mark.parametrize("url", ["/en/guides/", "/en/guides/?region={region}&sim=esim&q=Guide"])
+def test_guide_list_costs_the_same_with_5_or_500_guides(client, url):
+    carriers = CarrierFactory.create_batch(3)
+    url = url.format(region=carriers[0].region.slug)
+    _bulk_guides(5, carriers)
+    few = queries_for(client, url)
+    _bulk_guides(495, carriers, start=5)
+    assert Procedure.objects.count() == 500
+    many = queries_for(client, url)
+    assert few == many <= BUDGET
+
+
+@pytest.mark.parametrize("path", ["/en/", "/en/carriers/{carrier}/", "/en/regions/{region}/"])
+def test_other_pages_have_a_fixed_budget(client, path):
+    carriers = CarrierFactory.create_batch(2)
+    _bulk_guides(5, carriers)
+    url = path.format(carrier=carriers[0].slug, region=carriers[0].region.slug)
+    few = queries_for(client, url)
+    _bulk_guides(200, carriers, start=5)
+    assert queries_for(client, url) == few <= BUDGET
