@@ -137,7 +137,7 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = {
     "en": ("zh-hans", "zh-hant"),
 }
 # The tabbed admin needs jQuery UI; it is served from the XStatic package, never from a CDN.
-MODELTRANSLATION_JQUERY_UI_URL = "jquery-ui/jquery-ui.min.js"
+JQUERY_UI_URL = "jquery-ui/jquery-ui.min.js"
 
 # --- Static files -----------------------------------------------------------------------------
 STATIC_URL = "/static/"

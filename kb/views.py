@@ -13,6 +13,7 @@ def home(request):
         {
             "regions": selectors.regions_with_carriers(),
             "featured": selectors.featured_guides(),
+            "everywhere": selectors.guides_for_any_region(),
         },
     )
 

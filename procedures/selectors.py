@@ -49,6 +49,11 @@ def featured_guides(*, limit: int = 6) -> list[Procedure]:
     return list(_published_guides().filter(is_featured=True)[:limit])
 
 
+def guides_for_any_region() -> list[Procedure]:
+    """Guides that apply wherever the reader is (eSIM basics)."""
+    return list(_published_guides().filter(region__isnull=True, carrier__isnull=True))
+
+
 def region_detail(*, slug: str) -> Region:
     return get_object_or_404(
         Region.objects.prefetch_related(
@@ -57,6 +62,11 @@ def region_detail(*, slug: str) -> Region:
                 "carriers__procedures",
                 queryset=Procedure.objects.published(),
                 to_attr="published_guides",
+            ),
+            Prefetch(
+                "procedures",
+                queryset=Procedure.objects.published().filter(carrier__isnull=True),
+                to_attr="region_wide_guides",
             ),
         ),
         slug=slug,

@@ -53,6 +53,9 @@ def test_editor_creates_a_guide_with_steps_in_three_languages(editor):
     # The three languages are tabs of one form; steps are sortable inlines.
     assert "tabbed_translation_fields.js" in html
     assert "adminsortable2" in html
+    # Everything the editor's browser needs comes from this site, never from a CDN.
+    assert "/static/jquery-ui/jquery-ui.min.js" in html
+    assert "//ajax.googleapis.com" not in html
 
     data = form_data(html, "procedure_form")
     data.update(

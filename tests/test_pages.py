@@ -251,3 +251,18 @@ def test_sitemap_lists_every_published_guide_in_every_language(client, guide):
 def test_robots_and_health(client):
     assert "Sitemap: http://testserver/sitemap.xml" in text_of(client.get("/robots.txt"))
     assert client.get("/healthz").json() == {"status": "ok"}
+
+
+def test_region_page_lists_guides_for_every_operator_of_the_region(client):
+    carrier = CarrierFactory()
+    rules = ProcedureFactory(carrier=None, region=carrier.region, title_en="The rules")
+    html = text_of(client.get(f"/en/regions/{carrier.region.slug}/"))
+    assert f"For every operator in {carrier.region.name_en}" in html
+    assert f'<a href="/en/guides/{rules.slug}/">The rules</a>' in html
+
+
+def test_home_lists_guides_that_apply_anywhere(client):
+    basics = ProcedureFactory(carrier=None, region=None, title_en="Find your EID")
+    html = text_of(client.get("/en/"))
+    assert "For any phone, anywhere" in html
+    assert f'<a href="/en/guides/{basics.slug}/">Find your EID</a>' in html

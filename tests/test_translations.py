@@ -1,6 +1,7 @@
 """The interface is fully translated: no empty or fuzzy entry in any catalogue, and every
 language really shows its own text."""
 
+import re
 from pathlib import Path
 
 import polib
@@ -31,3 +32,16 @@ def test_catalogue_is_complete(path):
 def test_each_language_speaks_its_own_words(language, expected):
     with translation.override(language):
         assert translation.gettext("Page not found") == expected
+
+
+PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=lambda path: path.parts[-3])
+def test_translations_keep_every_placeholder(path):
+    """A translation that drops "%(region)s" would hide the region from readers."""
+    for entry in polib.pofile(str(path)):
+        translations = entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr]
+        expected = set(PLACEHOLDER.findall(entry.msgid))
+        for text in translations:
+            assert set(PLACEHOLDER.findall(text)) == expected, (entry.msgid, text)
