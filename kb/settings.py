@@ -93,9 +93,10 @@ TEMPLATES = [
 WSGI_APPLICATION = "kb.wsgi.application"
 
 # SQLite in a git-ignored folder by default; DATABASE_URL=postgres://… switches to PostgreSQL.
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}")
-}
+VAR_DIR = BASE_DIR / "var"
+if "DATABASE_URL" not in env:
+    VAR_DIR.mkdir(exist_ok=True)
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
