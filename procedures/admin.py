@@ -3,7 +3,9 @@ questions and sources are inlines, the three languages are tabs, rows are reorde
 drop."""
 
 from adminsortable2.admin import CustomInlineFormSet, SortableAdminBase, SortableInlineAdminMixin
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import (
@@ -22,6 +24,7 @@ from .models import (
     Procedure,
     ProcedureDocument,
     Region,
+    RegionSource,
     Source,
     Step,
 )
@@ -97,9 +100,15 @@ class TranslatedAdmin(SortableAdminBase, TabbedTranslationAdmin):
     formfield_overrides = URL_FIELDS_HTTPS
 
 
+class RegionSourceInline(OrderedTabularInline):
+    model = RegionSource
+    fields = ["title", "url", "language"]
+
+
 @admin.register(Region)
 class RegionAdmin(TranslatedAdmin):
     list_display = ["name", "code", "slug", "position"]
+    inlines = [RegionSourceInline]
     search_fields = ["name_zh_hans", "name_zh_hant", "name_en", "code", "slug"]
     prepopulated_fields = {"slug": ["name_en"]}
 
@@ -145,15 +154,70 @@ class FaqInline(OrderedStackedInline):
     fields = ["question", "answer"]
 
 
+class SourceFormSet(OrderedInlineFormSet):
+    def clean(self):
+        super().clean()
+        if self.instance.status != Procedure.Status.PUBLISHED:
+            return
+        kept = [
+            form
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE", False)
+        ]
+        problems = services.procedure_publish_problems(
+            last_verified_on=self.instance.last_verified_on, source_count=len(kept)
+        )
+        if "sources" in problems:
+            raise ValidationError(problems["sources"])
+
+
 class SourceInline(OrderedTabularInline):
     model = Source
+    formset = SourceFormSet
     fields = ["title", "url", "language"]
+
+
+class ProcedureAdminForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") == Procedure.Status.PUBLISHED:
+            problems = services.procedure_publish_problems(
+                last_verified_on=cleaned.get("last_verified_on"), source_count=None
+            )
+            for field, message in problems.items():
+                self.add_error(field, message)
+        return cleaned
+
+
+class ReviewDueFilter(admin.SimpleListFilter):
+    title = _("review")
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("due", _("Review due")), ("ok", _("Recently verified"))]
+
+    def queryset(self, request, queryset):
+        due = Procedure.objects.review_due()
+        if self.value() == "due":
+            return queryset.filter(pk__in=due.values("pk"))
+        if self.value() == "ok":
+            return queryset.exclude(pk__in=due.values("pk"))
+        return queryset
 
 
 @admin.register(Procedure)
 class ProcedureAdmin(TranslatedAdmin):
-    list_display = ["title", "carrier", "kind", "status", "last_verified_on", "updated_at"]
-    list_filter = ["region", "carrier", "kind", "status"]
+    form = ProcedureAdminForm
+    list_display = [
+        "title",
+        "carrier",
+        "kind",
+        "status",
+        "last_verified_on",
+        "review_is_due",
+        "updated_at",
+    ]
+    list_filter = ["region", "carrier", "kind", "status", ReviewDueFilter]
     list_select_related = ["carrier"]
     search_fields = ["title_zh_hans", "title_zh_hant", "title_en", "slug"]
     prepopulated_fields = {"slug": ["title_en"]}
@@ -174,7 +238,24 @@ class ProcedureAdmin(TranslatedAdmin):
         (_("Watch out"), {"fields": ["correction_notice"]}),
         (
             _("Publishing"),
-            {"fields": ["status", "is_featured", "last_verified_on", "verified_by"]},
+            {
+                "fields": [
+                    "status",
+                    "is_featured",
+                    "last_verified_on",
+                    "verified_by",
+                    "review_interval_days",
+                ]
+            },
         ),
     ]
     inlines = [ProcedureDocumentInline, StepInline, NoteInline, FaqInline, SourceInline]
+
+    @admin.display(boolean=True, description=_("review due"), ordering="review_due_on")
+    def review_is_due(self, procedure):
+        return procedure.is_review_due
+
+    def save_model(self, request, obj, form, change):
+        if "last_verified_on" in form.changed_data and "verified_by" not in form.changed_data:
+            obj.verified_by = request.user.get_full_name() or request.user.get_username()
+        super().save_model(request, obj, form, change)

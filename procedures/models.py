@@ -5,10 +5,13 @@ Text a reader sees is translated per field with django-modeltranslation (see tra
 three versions.
 """
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -149,9 +152,17 @@ class Channel(models.TextChoices):
     DEVICE = "device", _("On your phone")
 
 
+DEFAULT_REVIEW_INTERVAL_DAYS = 180
+
+
 class ProcedureQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Procedure.Status.PUBLISHED)
+
+    def review_due(self, *, today: datetime.date | None = None):
+        """Guides never verified, or whose last verification is older than their interval."""
+        today = today or timezone.localdate()
+        return self.filter(Q(review_due_on__lt=today) | Q(review_due_on__isnull=True))
 
 
 class Procedure(models.Model):
@@ -248,6 +259,13 @@ class Procedure(models.Model):
         verbose_name=_("required documents"),
     )
     last_verified_on = models.DateField(_("last verified on"), null=True, blank=True)
+    review_interval_days = models.PositiveSmallIntegerField(
+        _("review every (days)"),
+        default=DEFAULT_REVIEW_INTERVAL_DAYS,
+        help_text=_("After this many days without a new verification the guide is due a review."),
+    )
+    # Derived from the two fields above on save, so "review due" is an indexed date comparison.
+    review_due_on = models.DateField(_("review due on"), null=True, editable=False, db_index=True)
     verified_by = models.CharField(
         _("verified by"),
         max_length=100,
@@ -273,6 +291,16 @@ class Procedure(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        self.review_due_on = (
+            self.last_verified_on + datetime.timedelta(days=self.review_interval_days)
+            if self.last_verified_on
+            else None
+        )
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "review_due_on"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("procedures:guide_detail", kwargs={"slug": self.slug})
 
@@ -291,6 +319,10 @@ class Procedure(models.Model):
     @property
     def is_published(self):
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_review_due(self) -> bool:
+        return self.review_due_on is None or self.review_due_on < timezone.localdate()
 
     @property
     def sim_types(self):
@@ -425,31 +457,58 @@ class Faq(Ordered):
         return self.question
 
 
-class Source(Ordered):
-    """An official page a procedure's facts come from."""
+class SourceLanguage(models.TextChoices):
+    ZH_HANS = "zh-hans", "简体中文"
+    ZH_HANT = "zh-hant", "繁體中文"
+    EN = "en", "English"
+    PT = "pt", "Português"
+    FIL = "fil", "Filipino"
 
-    class Language(models.TextChoices):
-        ZH_HANS = "zh-hans", "简体中文"
-        ZH_HANT = "zh-hant", "繁體中文"
-        EN = "en", "English"
-        PT = "pt", "Português"
-        FIL = "fil", "Filipino"
+
+class BaseSource(Ordered):
+    """An official page facts come from: a law, a regulator's notice, an operator's help page."""
+
+    title = models.CharField(_("title"), max_length=300)
+    url = models.URLField(_("address"), max_length=500)
+    language = models.CharField(
+        _("language of the source"),
+        max_length=10,
+        choices=SourceLanguage.choices,
+        default=SourceLanguage.EN,
+    )
+
+    class Meta(Ordered.Meta):
+        abstract = True
+        verbose_name = _("official source")
+        verbose_name_plural = _("official sources")
+
+    def __str__(self):
+        return self.title
+
+
+class Source(BaseSource):
+    """An official page a guide's facts come from."""
 
     procedure = models.ForeignKey(
         Procedure, on_delete=models.CASCADE, related_name="sources", verbose_name=_("procedure")
     )
-    title = models.CharField(_("title"), max_length=300)
-    url = models.URLField(_("address"), max_length=500)
-    language = models.CharField(
-        _("language of the source"), max_length=10, choices=Language.choices, default="en"
-    )
 
-    class Meta(Ordered.Meta):
-        verbose_name = _("official source")
-        verbose_name_plural = _("official sources")
+    class Meta(BaseSource.Meta):
         constraints = [
             models.UniqueConstraint(fields=["procedure", "position"], name="unique_source_position")
         ]
 
-    def __str__(self):
-        return self.title
+
+class RegionSource(BaseSource):
+    """An official page a region's rules come from."""
+
+    region = models.ForeignKey(
+        Region, on_delete=models.CASCADE, related_name="sources", verbose_name=_("region")
+    )
+
+    class Meta(BaseSource.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "position"], name="unique_region_source_position"
+            )
+        ]

@@ -57,6 +57,7 @@ def guides_for_any_region() -> list[Procedure]:
 def region_detail(*, slug: str) -> Region:
     return get_object_or_404(
         Region.objects.prefetch_related(
+            "sources",
             Prefetch("carriers", queryset=_carriers_with_guide_counts()),
             Prefetch(
                 "carriers__procedures",

@@ -1,14 +1,17 @@
 """Writes that carry the knowledge base's rules. Admin actions, views and commands call these."""
 
+import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Model
+from django.utils.translation import gettext as _
 from modeltranslation.utils import build_localized_fieldname
 
 from .models import (
+    DEFAULT_REVIEW_INTERVAL_DAYS,
     Carrier,
     ContactNumber,
     Document,
@@ -17,6 +20,7 @@ from .models import (
     Procedure,
     ProcedureDocument,
     Region,
+    RegionSource,
     SimType,
     Source,
     Step,
@@ -40,6 +44,27 @@ def rows_save_in_order(*, parent_field: str, parent: Model, rows: Sequence[Model
     for position, row in enumerate(rows, start=1):
         row.position = position
         row.save()
+
+
+# --- Publishing ------------------------------------------------------------------------------
+
+
+def procedure_publish_problems(
+    *, last_verified_on: datetime.date | None, source_count: int | None
+) -> dict[str, str]:
+    """What stops a guide from being published, keyed by the part of the guide to fix
+    (`source_count=None`: sources not known yet, not checked).
+
+    A reader must always see where a guide's facts come from and how fresh they are.
+    """
+    problems = {}
+    if last_verified_on is None:
+        problems["last_verified_on"] = _(
+            "A published guide needs the date it was last verified against its sources."
+        )
+    if source_count == 0:
+        problems["sources"] = _("A published guide needs at least one official source.")
+    return problems
 
 
 # --- Importing content (the demo guides, and later bulk imports) ------------------------------
@@ -145,6 +170,7 @@ def regions_import(*, data: dict, report: ImportReport) -> None:
             },
             report,
         )
+        _sync_children(region, "sources", RegionSource, _sources(item), report)
         for carrier_position, entry in enumerate(item.get("carriers", []), start=1):
             carrier = _sync(
                 Carrier,
@@ -216,6 +242,7 @@ def guide_import(*, data: dict, report: ImportReport) -> Procedure:
         "requirement": data.get("requirement", Procedure.Requirement.REQUIRED),
         "requirement_basis_url": data.get("requirement_basis_url", ""),
         "last_verified_on": data.get("last_verified_on"),
+        "review_interval_days": data.get("review_interval_days", DEFAULT_REVIEW_INTERVAL_DAYS),
         "verified_by": data.get("verified_by", ""),
         "status": data.get("status", Procedure.Status.PUBLISHED),
         "is_featured": data.get("featured", False),
@@ -255,7 +282,19 @@ def guide_import(*, data: dict, report: ImportReport) -> Procedure:
         for faq in data.get("faqs", [])
     ]
     _sync_children(procedure, "faqs", Faq, faqs, report)
-    sources = [
+    sources = _sources(data)
+    if procedure.status == Procedure.Status.PUBLISHED:
+        problems = procedure_publish_problems(
+            last_verified_on=procedure.last_verified_on, source_count=len(sources)
+        )
+        if problems:
+            raise ContentError(" ".join(problems.values()))
+    _sync_children(procedure, "sources", Source, sources, report)
+    return procedure
+
+
+def _sources(data: dict) -> list[dict]:
+    return [
         {
             "url": source["url"],
             "language": source.get("language", "en"),
@@ -263,5 +302,3 @@ def guide_import(*, data: dict, report: ImportReport) -> Procedure:
         }
         for source in data.get("sources", [])
     ]
-    _sync_children(procedure, "sources", Source, sources, report)
-    return procedure

@@ -12,6 +12,7 @@ from .models import (
     Procedure,
     ProcedureDocument,
     Region,
+    RegionSource,
     Source,
     Step,
 )
@@ -72,4 +73,9 @@ class FaqTranslation(TranslationOptions):
 
 @register(Source)
 class SourceTranslation(TranslationOptions):
+    fields = ("title",)
+
+
+@register(RegionSource)
+class RegionSourceTranslation(TranslationOptions):
     fields = ("title",)

@@ -65,6 +65,7 @@ class DocumentFactory(factory.django.DjangoModelFactory):
 class ProcedureFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Procedure
+        skip_postgeneration_save = True
 
     slug = factory.Sequence(lambda n: f"guide-{n}")
     carrier = factory.SubFactory(CarrierFactory)
@@ -80,6 +81,12 @@ class ProcedureFactory(factory.django.DjangoModelFactory):
     summary_en = "EN summary"
     status = Procedure.Status.PUBLISHED
     last_verified_on = datetime.date(2026, 11, 1)
+
+    @factory.post_generation
+    def with_source(obj, create, extracted, **kwargs):
+        """A published guide always has an official source (publishing requires one)."""
+        if create and obj.status == Procedure.Status.PUBLISHED and extracted is not False:
+            SourceFactory(procedure=obj)
 
 
 class ProcedureDocumentFactory(factory.django.DjangoModelFactory):
@@ -167,7 +174,8 @@ def full_guide(*, steps_per_channel: int = 3, channels=("website", "store"), **k
     NoteFactory(procedure=guide, kind=Note.Kind.BEFORE)
     NoteFactory(procedure=guide, kind=Note.Kind.WARNING)
     FaqFactory.create_batch(2, procedure=guide)
-    SourceFactory(procedure=guide)
+    if not guide.sources.exists():
+        SourceFactory(procedure=guide)
     if guide.carrier:
         ContactNumberFactory(carrier=guide.carrier)
     return guide

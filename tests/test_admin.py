@@ -31,6 +31,16 @@ def add_inline_rows(data: dict, prefix: str, rows: list[dict]) -> None:
     data[f"{prefix}-TOTAL_FORMS"] = str(start + len(rows))
 
 
+def form_errors(response) -> dict:
+    """Every error on an admin change form, its inlines included, for assertion messages."""
+    errors = dict(response.context["adminform"].form.errors)
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        if formset.total_error_count():
+            errors[formset.prefix] = [formset.non_form_errors(), formset.errors]
+    return errors
+
+
 def step_row(channel, title, position=""):
     return {
         "channel": channel,
@@ -85,10 +95,22 @@ def test_editor_creates_a_guide_with_steps_in_three_languages(editor):
         ],
     )
     add_inline_rows(data, "procedure_documents", [{"document": str(passport.pk), "position": 1}])
+    add_inline_rows(
+        data,
+        "sources",
+        [
+            {
+                "title_zh_hans": "监管机构",
+                "title_en": "Regulator",
+                "url": "https://regulator.example/",
+                "language": "en",
+            }
+        ],
+    )
 
     response = editor.post("/en/admin/procedures/procedure/add/", data)
 
-    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert response.status_code == 302, form_errors(response)
     guide = Procedure.objects.get(slug="register-your-name")
     assert guide.region == carrier.region
     assert [step.title_en for step in guide.steps.all()] == [

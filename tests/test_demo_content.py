@@ -1,0 +1,172 @@
+"""The demo knowledge base covers the regions and carriers people ask about, every published
+guide can be trusted (sources, a verified date), and no page carries promotion."""
+
+import re
+from collections import deque
+from html.parser import HTMLParser
+
+import pytest
+from django.core.management import call_command
+
+from procedures.models import Carrier, Document, Procedure, Region
+
+LANGUAGES = ("zh_hans", "zh_hant", "en")
+
+REGIONS = ["macau", "hong-kong", "mainland-china", "philippines", "united-states"]
+CARRIERS = {
+    "macau": ["ctm", "china-telecom-macau", "three-macau"],
+    "hong-kong": ["china-mobile-hong-kong", "csl", "smartone", "three-hong-kong", "hkbn"],
+    "mainland-china": ["china-mobile", "china-unicom", "china-telecom"],
+    "philippines": ["smart", "globe", "dito"],
+    "united-states": ["t-mobile"],
+}
+# What each region must cover, by kind of procedure (issue: content readers can trust).
+KINDS = {
+    "macau": {"real-name", "cancellation", "lost-card"},
+    "hong-kong": {"real-name"},
+    "mainland-china": {"real-name", "number-check", "cancellation"},
+    "philippines": {"real-name"},
+    "united-states": {"real-name", "activation", "cancellation", "number-transfer"},
+}
+
+FORBIDDEN = [
+    r"t\.me/",
+    r"telegram",
+    r"whatsapp",
+    r"wa\.me/",
+    r"line\.me/",
+    r"wechat\s*id",
+    r"微信号",
+    r"微信號",
+    r"加微信",
+    r"联系我们购买",
+    r"聯絡我們購買",
+    r"contact us to buy",
+    r"buy (it )?from us",
+    r"promo(tion)? code",
+    r"优惠码",
+    r"優惠碼",
+    r"esim1088",
+    r"postimg",
+]
+FORBIDDEN_RE = re.compile("|".join(FORBIDDEN), re.IGNORECASE)
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("loaddemo", verbosity=0)
+        yield
+        Procedure.objects.all().delete()
+        Carrier.objects.all().delete()
+        Region.objects.all().delete()
+        Document.objects.all().delete()
+
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
+
+
+def published(**filters):
+    return Procedure.objects.published().filter(**filters)
+
+
+def is_complete(guide: Procedure) -> bool:
+    return all(
+        getattr(guide, f"{field}_{language}")
+        for field in ("title", "summary")
+        for language in LANGUAGES
+    ) and all(
+        getattr(step, f"title_{language}") for step in guide.steps.all() for language in LANGUAGES
+    )
+
+
+@pytest.mark.parametrize("region", REGIONS)
+def test_each_region_has_complete_guides_in_every_language(region):
+    guides = list(published(region__slug=region).prefetch_related("steps"))
+    assert guides, region
+    assert all(is_complete(guide) for guide in guides)
+    assert KINDS[region] <= {guide.kind for guide in guides}
+
+
+@pytest.mark.parametrize(
+    "carrier", [slug for slugs in CARRIERS.values() for slug in slugs], ids=str
+)
+def test_each_carrier_has_a_complete_guide_in_every_language(carrier):
+    guides = list(published(carrier__slug=carrier).prefetch_related("steps"))
+    assert guides, carrier
+    assert all(is_complete(guide) for guide in guides)
+
+
+def test_smartone_macau_is_shown_closed(client):
+    carrier = Carrier.objects.get(slug="smartone-macau")
+    assert not carrier.is_active and carrier.closed_on.isoformat() == "2024-10-31"
+    html = client.get("/en/carriers/smartone-macau/").content.decode()
+    assert "This operator stopped its service on 31 October 2024." in html
+
+
+def test_esim_basics_apply_everywhere():
+    slugs = set(
+        published(region=None, carrier=None, kind="esim-device").values_list("slug", flat=True)
+    )
+    assert {"esim-find-eid", "esim-qr-code", "esim-delete-profile"} <= slugs
+
+
+def test_every_published_guide_has_a_source_and_a_verified_date():
+    for guide in published().prefetch_related("sources"):
+        assert guide.last_verified_on, guide.slug
+        assert guide.sources.all(), guide.slug
+        assert all(source.url.startswith("https://") for source in guide.sources.all())
+
+
+def test_regions_state_their_rules_with_sources():
+    for region in Region.objects.prefetch_related("sources"):
+        assert all(getattr(region, f"summary_{language}") for language in LANGUAGES), region
+        assert region.sources.all(), region.slug
+
+
+# --- Crawl --------------------------------------------------------------------------------------
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            href = dict(attrs).get("href") or ""
+            if href.startswith("/") and not href.startswith("//"):
+                self.links.append(href.split("#")[0])
+
+
+def crawl(client, starts):
+    seen, queue, pages = set(starts), deque(starts), {}
+    while queue:
+        url = queue.popleft()
+        response = client.get(url)
+        pages[url] = response
+        if response.status_code != 200 or "text/html" not in response["Content-Type"]:
+            continue
+        parser = _Links()
+        parser.feed(response.content.decode())
+        for link in parser.links:
+            if "/admin/" in link or link.startswith("/static/") or link in seen:
+                continue
+            seen.add(link)
+            queue.append(link)
+    return pages
+
+
+def test_every_page_of_the_site_is_reachable_and_free_of_promotion(client):
+    starts = [f"/{language}/" for language in ("zh-hans", "zh-hant", "en")]
+    pages = crawl(client, starts)
+    broken = [url for url, response in pages.items() if response.status_code != 200]
+    assert not broken, f"links to missing pages: {broken}"
+    guide_pages = [url for url in pages if "/guides/" in url and "?" not in url]
+    assert len(guide_pages) >= 3 * published().count()
+    offending = {
+        url: FORBIDDEN_RE.findall(response.content.decode())
+        for url, response in pages.items()
+        if FORBIDDEN_RE.search(response.content.decode())
+    }
+    assert not offending, offending

@@ -1,0 +1,158 @@
+"""What makes a guide trustworthy: sources, a verified date, a review when it gets old, and
+honest labels."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.utils import translation
+
+from procedures import services
+from procedures.models import Procedure
+
+from .factories import ProcedureFactory, RegionFactory, SourceFactory, UserFactory, full_guide
+from .forms import form_data
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor(client):
+    user = UserFactory(is_staff=True, is_superuser=True, first_name="Ana", last_name="Lei")
+    client.force_login(user)
+    return client
+
+
+def change(editor, guide, **values):
+    url = f"/en/admin/procedures/procedure/{guide.pk}/change/"
+    data = form_data(editor.get(url).content.decode(), "procedure_form")
+    data.update(values)
+    return editor.post(url, data)
+
+
+def test_publishing_without_a_verified_date_is_refused(editor):
+    guide = full_guide(status=Procedure.Status.DRAFT, last_verified_on=None)
+    response = change(editor, guide, status="published", last_verified_on="")
+    assert response.status_code == 200
+    assert (
+        "A published guide needs the date it was last verified against its sources."
+        in response.content.decode()
+    )
+    guide.refresh_from_db()
+    assert guide.status == Procedure.Status.DRAFT
+
+
+def test_publishing_without_a_source_is_refused(editor):
+    guide = ProcedureFactory(status=Procedure.Status.DRAFT)
+    response = change(editor, guide, status="published")
+    assert response.status_code == 200
+    assert "A published guide needs at least one official source." in response.content.decode()
+    guide.refresh_from_db()
+    assert guide.status == Procedure.Status.DRAFT
+
+
+def test_deleting_the_last_source_of_a_published_guide_is_refused(editor):
+    guide = full_guide()
+    url = f"/en/admin/procedures/procedure/{guide.pk}/change/"
+    data = form_data(editor.get(url).content.decode(), "procedure_form")
+    data["sources-0-DELETE"] = "on"
+    response = editor.post(url, data)
+    assert "A published guide needs at least one official source." in response.content.decode()
+    assert guide.sources.count() == 1
+
+
+def test_a_draft_may_be_saved_without_sources(editor):
+    guide = ProcedureFactory(status=Procedure.Status.DRAFT, last_verified_on=None)
+    assert change(editor, guide, title_en="Work in progress").status_code == 302
+
+
+def test_publishing_with_source_and_date_works_and_records_who_verified(editor):
+    guide = full_guide(status=Procedure.Status.DRAFT, last_verified_on=None)
+    response = change(editor, guide, status="published", last_verified_on="2026-11-20")
+    assert response.status_code == 302
+    guide.refresh_from_db()
+    assert guide.status == Procedure.Status.PUBLISHED
+    assert guide.verified_by == "Ana Lei"
+    html = editor.get(f"/en/guides/{guide.slug}/").content.decode()
+    assert "Last verified on 20 November 2026 by Ana Lei." in html
+
+
+def test_importing_a_published_guide_without_sources_is_refused():
+    RegionFactory(slug="macau")
+    data = {
+        "slug": "no-sources",
+        "region": "macau",
+        "kind": "real-name",
+        "title": {"zh-hans": "甲", "zh-hant": "乙", "en": "C"},
+        "summary": {"zh-hans": "甲", "zh-hant": "乙", "en": "C"},
+        "last_verified_on": datetime.date(2026, 11, 1),
+    }
+    with translation.override("en"), pytest.raises(services.ContentError, match="official source"):
+        services.guide_import(data=data, report=services.ImportReport())
+    assert not Procedure.objects.filter(slug="no-sources").exists()
+
+
+# --- Review interval ----------------------------------------------------------------------------
+
+
+def test_an_old_guide_tells_readers_it_may_have_changed(client):
+    guide = full_guide(last_verified_on=datetime.date(2026, 1, 10))
+    with time_machine.travel(datetime.datetime(2026, 5, 1, 12, tzinfo=datetime.UTC)):
+        html = client.get(f"/en/guides/{guide.slug}/").content.decode()
+        assert "This guide was last verified on" not in html
+    with time_machine.travel(datetime.datetime(2026, 7, 20, 12, tzinfo=datetime.UTC)):
+        html = client.get(f"/en/guides/{guide.slug}/").content.decode()
+        assert "This guide was last verified on 10 January 2026." in html
+        zh = client.get(f"/zh-hans/guides/{guide.slug}/").content.decode()
+        assert "本指南最后核实于 2026年1月10日" in zh
+
+
+def test_the_review_interval_can_be_set_per_guide(client):
+    guide = full_guide(last_verified_on=datetime.date(2026, 1, 10), review_interval_days=30)
+    assert guide.review_due_on == datetime.date(2026, 2, 9)
+    with time_machine.travel(datetime.datetime(2026, 2, 15, 12, tzinfo=datetime.UTC)):
+        assert (
+            "This guide was last verified on"
+            in client.get(f"/en/guides/{guide.slug}/").content.decode()
+        )
+
+
+def test_the_admin_lists_guides_due_a_review(editor):
+    old = ProcedureFactory(title_en="Old one", last_verified_on=datetime.date(2025, 1, 1))
+    fresh = ProcedureFactory(title_en="Fresh one", last_verified_on=datetime.date(2026, 11, 1))
+    with time_machine.travel(datetime.datetime(2026, 11, 22, 12, tzinfo=datetime.UTC)):
+        due = editor.get("/en/admin/procedures/procedure/?review=due")
+        assert list(due.context["cl"].result_list) == [old]
+        recent = editor.get("/en/admin/procedures/procedure/?review=ok")
+        assert list(recent.context["cl"].result_list) == [fresh]
+        html = due.content.decode()
+        assert "Review due" in html and "review due" in html.lower()
+
+
+# --- What the pages say -------------------------------------------------------------------------
+
+
+def test_correction_notice_is_shown_under_watch_out(client):
+    guide = full_guide(correction_notice_en="CTT is the regulator, not an operator.")
+    html = client.get(f"/en/guides/{guide.slug}/").content.decode()
+    assert "Common advice gets this wrong" in html
+    assert "CTT is the regulator, not an operator." in html
+
+
+def test_region_page_states_its_rules_with_sources(client):
+    region = RegionFactory(summary_en="- **Law**: Law 13/2019, art. 24.")
+    region.sources.create(
+        position=1, url="https://news.gov.mo/x", title_en="Government notice", language="en"
+    )
+    html = client.get(f"/en/regions/{region.slug}/").content.decode()
+    assert "<strong>Law</strong>: Law 13/2019, art. 24." in html
+    assert (
+        '<a href="https://news.gov.mo/x" rel="noopener" hreflang="en">Government notice</a>' in html
+    )
+
+
+def test_every_source_is_listed_with_its_language(client):
+    guide = full_guide()
+    SourceFactory(procedure=guide, title_en="澳門 source", language="zh-hant")
+    html = client.get(f"/en/guides/{guide.slug}/").content.decode()
+    assert 'hreflang="zh-hant">澳門 source</a> <span class="muted">(繁體中文)</span>' in html
