@@ -170,3 +170,40 @@ def test_every_page_of_the_site_is_reachable_and_free_of_promotion(client):
         if FORBIDDEN_RE.search(response.content.decode())
     }
     assert not offending, offending
+
+
+# Mainland words that Hong Kong and Macau readers would not use (GLOSSARY.md).
+MAINLAND_WORDS = re.compile("運營商|激活|營業廳|視頻|默認")
+
+
+def traditional_texts(guide):
+    yield from (getattr(guide, f"{field}_zh_hant") for field in ("title", "summary"))
+    for step in guide.steps.all():
+        yield step.title_zh_hant
+        yield step.body_zh_hant
+    yield from (note.body_zh_hant for note in guide.notes.all())
+    for faq in guide.faqs.all():
+        yield faq.question_zh_hant
+        yield faq.answer_zh_hant
+
+
+def test_traditional_chinese_follows_hong_kong_usage_outside_the_mainland():
+    guides = published().exclude(region__slug="mainland-china").prefetch_related(
+        "steps", "notes", "faqs"
+    )
+    for guide in guides:
+        for text in traditional_texts(guide):
+            assert not MAINLAND_WORDS.search(text or ""), (guide.slug, text)
+
+
+def test_each_language_is_written_for_its_readers_not_copied():
+    for guide in published():
+        summaries = [getattr(guide, f"summary_{language}") for language in LANGUAGES]
+        assert len(set(summaries)) == 3, guide.slug
+
+
+def test_unverified_operator_details_carry_the_label(client):
+    html = client.get("/en/carriers/csl/").content.decode()
+    assert '<span class="badge badge-unverified">unverified</span>' in html
+    html = client.get("/zh-hant/carriers/csl/").content.decode()
+    assert '<span class="badge badge-unverified">未核實</span>' in html
