@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_filters",
     "adminsortable2",
+    "reversion",
     "kb",
     "procedures",
 ]
@@ -194,3 +195,6 @@ LOGGING = {
 # --- Knowledge base ---------------------------------------------------------------------------
 KB_GUIDES_PER_PAGE = env.int("KB_GUIDES_PER_PAGE", default=20)
 SITE_NAME = _("SIM & eSIM Guide")
+KB_PUBLISHER_MUST_DIFFER_FROM_EDITOR = env.bool(
+    "KB_PUBLISHER_MUST_DIFFER_FROM_EDITOR", default=True
+)

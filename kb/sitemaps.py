@@ -1,7 +1,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from procedures.models import Carrier, Procedure, Region
+from procedures.models import Carrier, Publication, Region
 
 
 class TranslatedSitemap(Sitemap):
@@ -22,10 +22,10 @@ class StaticPagesSitemap(TranslatedSitemap):
 
 class GuideSitemap(TranslatedSitemap):
     def items(self):
-        return Procedure.objects.published().order_by("pk")
+        return Publication.objects.live().order_by("slug")
 
     def lastmod(self, item):
-        return item.updated_at
+        return item.live_from
 
 
 class CarrierSitemap(TranslatedSitemap):

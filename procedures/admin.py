@@ -1,20 +1,32 @@
 """Where editors keep carriers and guides. One screen per guide: its steps, documents, notes,
 questions and sources are inlines, the three languages are tabs, rows are reordered by drag and
-drop."""
+drop. Publishing is a separate, checked step (draft → in review → published); every save is
+recorded (django-reversion) and two editors cannot silently overwrite each other."""
 
 from adminsortable2.admin import CustomInlineFormSet, SortableAdminBase, SortableInlineAdminMixin
 from django import forms
-from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import (
     TabbedTranslationAdmin,
     TranslationStackedInline,
     TranslationTabularInline,
 )
+from modeltranslation.translator import translator
+from modeltranslation.utils import build_localized_fieldname
+from reversion.admin import VersionAdmin
+from reversion.models import Version
 
-from . import services
+from . import history, services
 from .models import (
     Carrier,
     ContactNumber,
@@ -23,24 +35,62 @@ from .models import (
     Note,
     Procedure,
     ProcedureDocument,
+    Publication,
     Region,
     RegionSource,
     Source,
     Step,
 )
+from .snapshots import LANGUAGE_CODES
 
 admin.site.site_header = _("SIM & eSIM Guide: editing")
 admin.site.site_title = _("SIM & eSIM Guide")
 admin.site.index_title = _("Content")
 
+# Addresses typed without a scheme are taken as https (Django 6.0's default, chosen now).
+URL_FIELDS_HTTPS = {models.URLField: {"assume_scheme": "https"}}
+
+
+def can_edit_structure(request) -> bool:
+    """Editors and publishers change anything; translators only the texts."""
+    return request.user.has_perm("procedures.change_procedure")
+
+
+def can_translate(request) -> bool:
+    return can_edit_structure(request) or request.user.has_perm("procedures.translate_procedure")
+
+
+def structure_field_names(model, *, keep=()) -> list[str]:
+    """The editable fields of a row that are not translated texts (what translators may not
+    change): its kind, channel, address, document, …"""
+    options = translator.get_options_for_model(model)
+    translated = set(options.fields)
+    for field in options.fields:
+        translated |= {build_localized_fieldname(field, code) for code in LANGUAGE_CODES}
+    return [
+        field.name
+        for field in model._meta.concrete_fields
+        if field.editable
+        and not field.primary_key
+        and field.name not in translated
+        and field.name not in keep
+        and not (field.is_relation and field.name in ("procedure", "carrier", "region"))
+    ]
+
+
+# --- Ordered inlines ----------------------------------------------------------------------------
+
 
 class OrderedInlineFormSet(CustomInlineFormSet):
     """Saves the rows in the order the editor left them (numbered 1, 2, 3…), in one go, so
-    swapping two rows never trips the unique position of a row within its parent."""
+    swapping two rows never trips the unique position of a row within its parent. For a
+    translator (`order_locked`) the order stays as it was."""
+
+    order_locked = False
 
     def save(self, commit=True):
-        if not commit:
-            return super().save(commit=False)
+        if not commit or self.order_locked:
+            return super().save(commit=commit)
         self.new_objects, self.changed_objects, self.deleted_objects = [], [], []
         for form in self.deleted_forms:
             if form.instance.pk:
@@ -78,14 +128,28 @@ class OrderedInlineFormSet(CustomInlineFormSet):
         return [row for row, *_ in rows]
 
 
-# Addresses typed without a scheme are taken as https (Django 6.0's default, chosen now).
-URL_FIELDS_HTTPS = {models.URLField: {"assume_scheme": "https"}}
-
-
 class OrderedInline(SortableInlineAdminMixin):
     formset = OrderedInlineFormSet
     extra = 0
     formfield_overrides = URL_FIELDS_HTTPS
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) or can_translate(request)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) or can_translate(request)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not can_edit_structure(request):
+            readonly += structure_field_names(self.model, keep={self.default_order_field})
+        return readonly
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        if not can_edit_structure(request):
+            formset = type(formset.__name__, (formset,), {"order_locked": True})
+        return formset
 
 
 class OrderedStackedInline(OrderedInline, TranslationStackedInline):
@@ -96,8 +160,11 @@ class OrderedTabularInline(OrderedInline, TranslationTabularInline):
     template = "adminsortable2/edit_inline/tabular-django-5.2.html"
 
 
-class TranslatedAdmin(SortableAdminBase, TabbedTranslationAdmin):
+class TranslatedAdmin(SortableAdminBase, VersionAdmin, TabbedTranslationAdmin):
     formfield_overrides = URL_FIELDS_HTTPS
+
+
+# --- Regions, carriers, documents ---------------------------------------------------------------
 
 
 class RegionSourceInline(OrderedTabularInline):
@@ -108,9 +175,9 @@ class RegionSourceInline(OrderedTabularInline):
 @admin.register(Region)
 class RegionAdmin(TranslatedAdmin):
     list_display = ["name", "code", "slug", "position"]
-    inlines = [RegionSourceInline]
     search_fields = ["name_zh_hans", "name_zh_hant", "name_en", "code", "slug"]
     prepopulated_fields = {"slug": ["name_en"]}
+    inlines = [RegionSourceInline]
 
 
 class ContactNumberInline(OrderedTabularInline):
@@ -134,6 +201,9 @@ class DocumentAdmin(TranslatedAdmin):
     prepopulated_fields = {"slug": ["name_en"]}
 
 
+# --- Guides -------------------------------------------------------------------------------------
+
+
 class ProcedureDocumentInline(OrderedTabularInline):
     model = ProcedureDocument
     autocomplete_fields = ["document"]
@@ -154,39 +224,64 @@ class FaqInline(OrderedStackedInline):
     fields = ["question", "answer"]
 
 
-class SourceFormSet(OrderedInlineFormSet):
-    def clean(self):
-        super().clean()
-        if self.instance.status != Procedure.Status.PUBLISHED:
-            return
-        kept = [
-            form
-            for form in self.forms
-            if form.cleaned_data and not form.cleaned_data.get("DELETE", False)
-        ]
-        problems = services.procedure_publish_problems(
-            last_verified_on=self.instance.last_verified_on, source_count=len(kept)
-        )
-        if "sources" in problems:
-            raise ValidationError(problems["sources"])
-
-
 class SourceInline(OrderedTabularInline):
     model = Source
-    formset = SourceFormSet
     fields = ["title", "url", "language"]
 
 
 class ProcedureAdminForm(forms.ModelForm):
+    """Carries the version the editor started from, so a save based on an outdated copy is
+    refused (with what changed meanwhile) instead of overwriting someone else's work."""
+
+    # The time of the last save the editor's copy is based on (every save stamps a new one).
+    edit_version = forms.CharField(widget=forms.HiddenInput, required=False)
+    edit_base_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["edit_version"].initial = self.instance.updated_at.isoformat()
+            latest = history.procedure_versions(self.instance).first()
+            self.fields["edit_base_revision"].initial = latest.pk if latest else None
+
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("status") == Procedure.Status.PUBLISHED:
-            problems = services.procedure_publish_problems(
-                last_verified_on=cleaned.get("last_verified_on"), source_count=None
+        if not self.instance.pk:
+            return cleaned
+        started_from = cleaned.get("edit_version")
+        current = Procedure.objects.select_for_update().get(pk=self.instance.pk)
+        if started_from and started_from != current.updated_at.isoformat():
+            self.conflict = self._what_changed(cleaned.get("edit_base_revision"))
+            # Saving again now is a deliberate choice to overwrite: carry the new version.
+            data = self.data.copy()
+            data["edit_version"] = current.updated_at.isoformat()
+            self.data = data
+            raise forms.ValidationError(
+                _(
+                    "Someone else saved this guide while you were editing it (%(who)s, %(when)s). "
+                    "Nothing you typed was saved; it is all still below. Check their changes, "
+                    "then save again to keep yours."
+                ),
+                code="edit_conflict",
+                params={
+                    "who": (
+                        current.last_edited_by.get_full_name()
+                        or current.last_edited_by.get_username()
+                        if current.last_edited_by
+                        else _("another editor")
+                    ),
+                    "when": date_format(timezone.localtime(current.updated_at), "DATETIME_FORMAT"),
+                },
             )
-            for field, message in problems.items():
-                self.add_error(field, message)
         return cleaned
+
+    def _what_changed(self, base_version_id):
+        versions = history.procedure_versions(self.instance)
+        latest = versions.first()
+        base = versions.filter(pk=base_version_id).first() if base_version_id else None
+        if latest is None or base is None or base.pk == latest.pk:
+            return []
+        return history.compare_versions(base, latest)
 
 
 class ReviewDueFilter(admin.SimpleListFilter):
@@ -205,14 +300,49 @@ class ReviewDueFilter(admin.SimpleListFilter):
         return queryset
 
 
+class PublishForm(forms.Form):
+    change_note_zh_hans = forms.CharField(
+        label=_("What changed (简体中文)"), required=False, max_length=300
+    )
+    change_note_zh_hant = forms.CharField(
+        label=_("What changed (繁體中文)"), required=False, max_length=300
+    )
+    change_note_en = forms.CharField(
+        label=_("What changed (English)"), required=False, max_length=300
+    )
+    publish_at = forms.DateTimeField(
+        label=_("Publish at"),
+        required=False,
+        help_text=_("Leave empty to publish now. A later time takes effect by itself."),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+    )
+
+    def change_note(self) -> dict[str, str]:
+        return {
+            code: self.cleaned_data[f"change_note_{code.replace('-', '_')}"]
+            for code in LANGUAGE_CODES
+        }
+
+
+STRUCTURE_FIELDS = [
+    "slug", "carrier", "region", "kind", "for_esim", "for_physical_sim", "for_data_only_sim",
+    "requirement", "requirement_basis_url", "is_featured", "last_verified_on", "verified_by",
+    "review_interval_days",
+]  # fmt: skip
+
+
 @admin.register(Procedure)
 class ProcedureAdmin(TranslatedAdmin):
     form = ProcedureAdminForm
+    change_form_template = "admin/procedures/procedure/change_form.html"
+    object_history_template = "admin/procedures/procedure/object_history.html"
     list_display = [
         "title",
         "carrier",
         "kind",
         "status",
+        "public_status",
         "last_verified_on",
         "review_is_due",
         "updated_at",
@@ -222,8 +352,8 @@ class ProcedureAdmin(TranslatedAdmin):
     search_fields = ["title_zh_hans", "title_zh_hant", "title_en", "slug"]
     prepopulated_fields = {"slug": ["title_en"]}
     autocomplete_fields = ["carrier"]
-    date_hierarchy = None
     save_on_top = True
+    readonly_fields = ["status", "public_status"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "carrier", "region", "kind", "summary"]}),
         (
@@ -241,21 +371,253 @@ class ProcedureAdmin(TranslatedAdmin):
             {
                 "fields": [
                     "status",
+                    "public_status",
                     "is_featured",
                     "last_verified_on",
                     "verified_by",
                     "review_interval_days",
+                    "edit_version",
+                    "edit_base_revision",
                 ]
             },
         ),
     ]
     inlines = [ProcedureDocumentInline, StepInline, NoteInline, FaqInline, SourceInline]
 
+    # --- Who may do what (enforced here and in services, not only hidden) ----------------------
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) or can_translate(request)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) or can_translate(request)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not can_edit_structure(request):
+            readonly += STRUCTURE_FIELDS
+        return readonly
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return super().get_prepopulated_fields(request, obj) if can_edit_structure(request) else {}
+
+    # --- List columns ---------------------------------------------------------------------------
+
     @admin.display(boolean=True, description=_("review due"), ordering="review_due_on")
     def review_is_due(self, procedure):
         return procedure.is_review_due
+
+    @admin.display(description=_("on the public site"))
+    def public_status(self, procedure):
+        if not procedure.pk:
+            return "—"
+        now = timezone.now()
+        current = procedure.publications.filter(live_until__gt=now).order_by("live_from")
+        labels = []
+        for publication in current:
+            when = date_format(timezone.localtime(publication.live_from), "DATETIME_FORMAT")
+            if publication.live_from <= now:
+                labels.append(_("Live since %(when)s") % {"when": when})
+            else:
+                labels.append(_("Scheduled for %(when)s") % {"when": when})
+        return " · ".join(str(label) for label in labels) or _("Not on the public site")
+
+    def view_on_site(self, obj):
+        # Editors see their working copy; readers keep seeing the published version.
+        return obj.get_absolute_url() + "?preview=1"
+
+    # --- Saving ---------------------------------------------------------------------------------
 
     def save_model(self, request, obj, form, change):
         if "last_verified_on" in form.changed_data and "verified_by" not in form.changed_data:
             obj.verified_by = request.user.get_full_name() or request.user.get_username()
         super().save_model(request, obj, form, change)
+        services.procedure_mark_edited(procedure=obj, user=request.user)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        form = context["adminform"].form
+        context["conflict"] = getattr(form, "conflict", None)
+        if obj is not None:
+            context["workflow"] = self._workflow_actions(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    # --- Workflow -------------------------------------------------------------------------------
+
+    def _workflow_actions(self, request, obj) -> list[tuple[str, str]]:
+        actions = []
+        can_publish = request.user.has_perm("procedures.publish_procedure")
+        if obj.status in (Procedure.Status.DRAFT, Procedure.Status.ARCHIVED) and can_edit_structure(
+            request
+        ):
+            actions.append(("submit", _("Submit for review")))
+        if can_publish and obj.status != Procedure.Status.PUBLISHED:
+            actions.append(("publish", _("Publish…")))
+        if can_publish and services.live_publication(obj):
+            actions.append(("unpublish", _("Unpublish")))
+        if can_publish and obj.status != Procedure.Status.ARCHIVED:
+            actions.append(("archive", _("Archive")))
+        return actions
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        name = "procedures_procedure_"
+        return [
+            path("<path:object_id>/publish/", view(self.publish_view), name=name + "publish"),
+            path(
+                "<path:object_id>/workflow/<str:action>/",
+                view(self.workflow_view),
+                name=name + "workflow",
+            ),
+            path(
+                "<path:object_id>/history/compare/",
+                view(self.compare_view),
+                name=name + "compare",
+            ),
+            path(
+                "<path:object_id>/history/<int:version_id>/restore/",
+                view(self.restore_view),
+                name=name + "restore",
+            ),
+        ] + super().get_urls()
+
+    def _change_url(self, obj):
+        return reverse("admin:procedures_procedure_change", args=[obj.pk])
+
+    def _get_for_change(self, request, object_id) -> Procedure:
+        obj = get_object_or_404(Procedure, pk=object_id)
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        return obj
+
+    def publish_view(self, request, object_id):
+        obj = self._get_for_change(request, object_id)
+        if not request.user.has_perm("procedures.publish_procedure"):
+            raise PermissionDenied
+        form = PublishForm(request.POST if request.method == "POST" else None)
+        problems = services.procedure_publish_problems(procedure=services.working_copy(obj))
+        if request.method == "POST" and form.is_valid():
+            try:
+                publication = services.procedure_publish(
+                    procedure=obj,
+                    user=request.user,
+                    change_note=form.change_note(),
+                    publish_at=form.cleaned_data["publish_at"],
+                )
+            except services.WorkflowError as error:
+                problems = error.problems
+            else:
+                if publication.live_from > timezone.now():
+                    message = _("“%(title)s” will be published on %(when)s.") % {
+                        "title": obj,
+                        "when": date_format(
+                            timezone.localtime(publication.live_from), "DATETIME_FORMAT"
+                        ),
+                    }
+                else:
+                    message = _("“%(title)s” is published.") % {"title": obj}
+                messages.success(request, message)
+                return HttpResponseRedirect(self._change_url(obj))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Publish “%(title)s”") % {"title": obj},
+            "opts": self.model._meta,
+            "original": obj,
+            "form": form,
+            "problems": problems,
+        }
+        return TemplateResponse(request, "admin/procedures/procedure/publish.html", context)
+
+    def workflow_view(self, request, object_id, action):
+        obj = self._get_for_change(request, object_id)
+        steps = {
+            "submit": (services.procedure_submit_for_review, _("“%(title)s” awaits review.")),
+            "unpublish": (services.procedure_unpublish, _("“%(title)s” is off the public site.")),
+            "archive": (services.procedure_archive, _("“%(title)s” is archived.")),
+        }
+        if action not in steps or request.method != "POST":
+            return HttpResponseRedirect(self._change_url(obj))
+        step, success = steps[action]
+        try:
+            step(procedure=obj, user=request.user)
+        except services.WorkflowError as error:
+            for problem in error.problems:
+                messages.error(request, problem)
+        else:
+            messages.success(request, success % {"title": obj})
+        return HttpResponseRedirect(self._change_url(obj))
+
+    # --- History: compare and restore -------------------------------------------------------------
+
+    def compare_view(self, request, object_id):
+        obj = get_object_or_404(Procedure, pk=object_id)
+        if not self.has_view_permission(request, obj):
+            raise PermissionDenied
+        versions = history.procedure_versions(obj)
+        old = versions.filter(pk=request.GET.get("old") or 0).first()
+        new = versions.filter(pk=request.GET.get("new") or 0).first()
+        if old is None or new is None:
+            messages.error(request, _("Choose two versions to compare."))
+            return HttpResponseRedirect(
+                reverse("admin:procedures_procedure_history", args=[obj.pk])
+            )
+        if old.revision.date_created > new.revision.date_created:
+            old, new = new, old
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Changes to “%(title)s”") % {"title": obj},
+            "opts": self.model._meta,
+            "original": obj,
+            "old": old,
+            "new": new,
+            "differences": history.compare_versions(old, new),
+            "can_restore": can_edit_structure(request),
+        }
+        return TemplateResponse(request, "admin/procedures/procedure/compare.html", context)
+
+    def restore_view(self, request, object_id, version_id):
+        obj = self._get_for_change(request, object_id)
+        if not can_edit_structure(request):
+            raise PermissionDenied
+        version = get_object_or_404(
+            Version.objects.get_for_object(obj).select_related("revision"), pk=version_id
+        )
+        if request.method == "POST":
+            services.procedure_restore(procedure=obj, version=version, user=request.user)
+            messages.success(
+                request,
+                format_html(
+                    _("Restored the version of {}. Publish it to show it to readers."),
+                    date_format(
+                        timezone.localtime(version.revision.date_created), "DATETIME_FORMAT"
+                    ),
+                ),
+            )
+        return HttpResponseRedirect(self._change_url(obj))
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = get_object_or_404(Procedure, pk=object_id)
+        extra_context = {
+            **(extra_context or {}),
+            "versions": history.procedure_versions(obj),
+            "can_restore": can_edit_structure(request),
+        }
+        return super().history_view(request, object_id, extra_context)
+
+
+@admin.register(Publication)
+class PublicationAdmin(admin.ModelAdmin):
+    """Read-only record of what was published, when and by whom."""
+
+    list_display = ["title", "slug", "live_from", "live_until", "published_by", "change_note"]
+    list_filter = ["kind", "region"]
+    search_fields = ["slug", "title_zh_hans", "title_en"]
+    date_hierarchy = "live_from"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -7,6 +7,7 @@ three versions.
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -184,8 +185,13 @@ class Procedure(models.Model):
         NOT_REQUIRED = "not-required", _("Not required")
 
     class Status(models.TextChoices):
+        """Where the editors' working copy stands. Readers see the live Publication, which a
+        draft or a review does not change."""
+
         DRAFT = "draft", _("Draft")
+        IN_REVIEW = "in-review", _("In review")
         PUBLISHED = "published", _("Published")
+        ARCHIVED = "archived", _("Archived")
 
     slug = models.SlugField(
         _("slug"),
@@ -280,6 +286,14 @@ class Procedure(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    last_edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("last edited by"),
+    )
 
     objects = ProcedureQuerySet.as_manager()
 
@@ -287,6 +301,10 @@ class Procedure(models.Model):
         verbose_name = _("procedure")
         verbose_name_plural = _("procedures")
         ordering = ["-is_featured", "slug"]
+        permissions = [
+            ("publish_procedure", _("Can publish, unpublish and archive guides")),
+            ("translate_procedure", _("Can edit the translations of guides")),
+        ]
 
     def __str__(self):
         return self.title
@@ -348,6 +366,102 @@ class Procedure(models.Model):
         for note in self.notes.all():
             groups[note.kind].append(note)
         return groups
+
+
+FAR_FUTURE = datetime.datetime(9999, 12, 31, tzinfo=datetime.UTC)
+
+
+class PublicationQuerySet(models.QuerySet):
+    def live(self, *, at: datetime.datetime | None = None):
+        """What readers see now: publications that have started and not been replaced."""
+        at = at or timezone.now()
+        return self.filter(live_from__lte=at, live_until__gt=at)
+
+
+class Publication(models.Model):
+    """A published version of a guide, as readers see it.
+
+    Publishing copies the editors' working copy into a new Publication (the page content as a
+    snapshot, plus the columns the public lists filter on), so editors can keep working on the
+    next version without readers seeing it. Exactly one publication of a guide is live at any
+    time: a newer one starts when `live_from` comes (scheduled publishing needs no cron), and
+    ends the previous one at that moment. Past publications stay, for "What changed".
+    """
+
+    procedure = models.ForeignKey(
+        Procedure,
+        on_delete=models.CASCADE,
+        related_name="publications",
+        verbose_name=_("procedure"),
+    )
+    slug = models.SlugField(_("slug"), max_length=120)
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="publications",
+        verbose_name=_("region"),
+    )
+    carrier = models.ForeignKey(
+        Carrier,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="publications",
+        verbose_name=_("carrier"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Procedure.Kind.choices)
+    requirement = models.CharField(
+        _("is it required?"), max_length=20, choices=Procedure.Requirement.choices
+    )
+    for_esim = models.BooleanField(default=False)
+    for_physical_sim = models.BooleanField(default=False)
+    for_data_only_sim = models.BooleanField(default=False)
+    is_featured = models.BooleanField(default=False)
+    # "|app|store|" and "|passport|hkid|": filterable without joins.
+    channels = models.CharField(max_length=200, blank=True)
+    document_slugs = models.TextField(blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"))
+    search_text = models.TextField(blank=True)
+    last_verified_on = models.DateField(null=True)
+    review_due_on = models.DateField(null=True)
+    change_note = models.CharField(_("change note"), max_length=300, blank=True)
+    content = models.JSONField(_("content"))
+    live_from = models.DateTimeField(_("live from"), db_index=True)
+    live_until = models.DateTimeField(_("live until"), default=FAR_FUTURE, db_index=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = PublicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("publication")
+        verbose_name_plural = _("publications")
+        ordering = ["-is_featured", "slug"]
+        indexes = [
+            models.Index(fields=["slug", "live_until"], name="publication_slug_idx"),
+            models.Index(fields=["live_until", "live_from"], name="publication_live_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("procedures:guide_detail", kwargs={"slug": self.slug})
+
+    @property
+    def sim_types(self):
+        return Procedure.sim_types.fget(self)
+
+    @property
+    def is_review_due(self) -> bool:
+        return Procedure.is_review_due.fget(self)
 
 
 class ProcedureDocument(Ordered):

@@ -1,5 +1,9 @@
 """Reads for the public site. Each function decides the queries of one page, so a page's query
-budget is set here and nowhere else."""
+budget is set here and nowhere else.
+
+Readers see publications (procedures/models.py: Publication), never the editors' working copy,
+except staff asking for a preview.
+"""
 
 from collections import Counter
 from dataclasses import dataclass, field
@@ -10,22 +14,21 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
+from . import services
 from .filters import SIM_TYPE_FIELDS, GuideFilter
-from .models import (
-    Carrier,
-    Document,
-    Procedure,
-    ProcedureDocument,
-    Region,
-    Step,
-)
-
-LIST_RELATED = ("carrier", "region")
+from .models import Carrier, Channel, Document, Procedure, Publication, Region
+from .snapshots import GuideView, guide_snapshot
 
 
-def _published_guides() -> QuerySet[Procedure]:
-    return Procedure.objects.published().select_related(*LIST_RELATED)
+def live_guides() -> QuerySet[Publication]:
+    return Publication.objects.live().select_related("carrier", "region")
+
+
+def _live_q(prefix: str) -> Q:
+    now = timezone.now()
+    return Q(**{f"{prefix}live_from__lte": now, f"{prefix}live_until__gt": now})
 
 
 # --- Home, region and carrier pages -----------------------------------------------------------
@@ -33,7 +36,7 @@ def _published_guides() -> QuerySet[Procedure]:
 
 def _carriers_with_guide_counts() -> QuerySet[Carrier]:
     return Carrier.objects.annotate(
-        guide_count=Count("procedures", filter=Q(procedures__status=Procedure.Status.PUBLISHED))
+        guide_count=Count("publications", filter=_live_q("publications__"))
     )
 
 
@@ -45,13 +48,13 @@ def regions_with_carriers() -> list[Region]:
     )
 
 
-def featured_guides(*, limit: int = 6) -> list[Procedure]:
-    return list(_published_guides().filter(is_featured=True)[:limit])
+def featured_guides(*, limit: int = 6) -> list[Publication]:
+    return list(live_guides().filter(is_featured=True)[:limit])
 
 
-def guides_for_any_region() -> list[Procedure]:
+def guides_for_any_region() -> list[Publication]:
     """Guides that apply wherever the reader is (eSIM basics)."""
-    return list(_published_guides().filter(region__isnull=True, carrier__isnull=True))
+    return list(live_guides().filter(region__isnull=True, carrier__isnull=True))
 
 
 def region_detail(*, slug: str) -> Region:
@@ -60,13 +63,13 @@ def region_detail(*, slug: str) -> Region:
             "sources",
             Prefetch("carriers", queryset=_carriers_with_guide_counts()),
             Prefetch(
-                "carriers__procedures",
-                queryset=Procedure.objects.published(),
+                "carriers__publications",
+                queryset=Publication.objects.live(),
                 to_attr="published_guides",
             ),
             Prefetch(
-                "procedures",
-                queryset=Procedure.objects.published().filter(carrier__isnull=True),
+                "publications",
+                queryset=Publication.objects.live().filter(carrier__isnull=True),
                 to_attr="region_wide_guides",
             ),
         ),
@@ -78,7 +81,7 @@ def carrier_detail(*, slug: str) -> Carrier:
     return get_object_or_404(
         Carrier.objects.select_related("region").prefetch_related(
             "contact_numbers",
-            Prefetch("procedures", queryset=_published_guides(), to_attr="published_guides"),
+            Prefetch("publications", queryset=live_guides(), to_attr="published_guides"),
         ),
         slug=slug,
     )
@@ -87,24 +90,45 @@ def carrier_detail(*, slug: str) -> Carrier:
 # --- Guide page -------------------------------------------------------------------------------
 
 
-def guide_detail(*, slug: str, include_drafts: bool = False) -> Procedure:
-    """A guide with everything its page shows, in a fixed number of queries.
+def guide_detail(*, slug: str, preview: bool = False) -> GuideView:
+    """A guide's page as readers see it: its live publication, in two queries.
 
-    Drafts are only returned for `include_drafts` (staff previews); readers get a 404.
+    `preview` (staff only): the editors' working copy instead, shown the same way.
     """
-    guides = Procedure.objects.select_related(*LIST_RELATED).prefetch_related(
-        "steps",
-        "notes",
-        "faqs",
-        "sources",
-        Prefetch(
-            "procedure_documents", queryset=ProcedureDocument.objects.select_related("document")
-        ),
-        "carrier__contact_numbers",
+    if preview:
+        return _guide_preview(slug=slug)
+    publication = (
+        live_guides()
+        .prefetch_related("carrier__contact_numbers")
+        .filter(slug=slug)
+        .order_by("-live_from")
+        .first()
     )
-    if not include_drafts:
-        guides = guides.published()
-    return get_object_or_404(guides, slug=slug)
+    if publication is None:
+        raise Http404("No such guide")
+    changes = Publication.objects.filter(
+        procedure_id=publication.procedure_id, live_from__lte=timezone.now()
+    ).order_by("-live_from")
+    return GuideView(
+        publication.content,
+        carrier=publication.carrier,
+        region=publication.region,
+        changes=changes,
+    )
+
+
+def _guide_preview(*, slug: str) -> GuideView:
+    procedure = get_object_or_404(Procedure, slug=slug)
+    working = services.working_copy(procedure)
+    if working.carrier:
+        working.carrier.contact_numbers.all()  # loaded for the page's contact line
+    return GuideView(
+        guide_snapshot(working), carrier=working.carrier, region=working.region, is_preview=True
+    )
+
+
+def guide_has_live_publication(*, slug: str) -> bool:
+    return Publication.objects.live().filter(slug=slug).exists()
 
 
 # --- Guide list with filters and counts -------------------------------------------------------
@@ -142,48 +166,48 @@ def _facet_counts(filterset: GuideFilter, active: dict) -> dict[str, Counter]:
     """For each filter, how many guides each of its options would give, combined with the
     other active filters (a filter's own value is left out so its alternatives stay visible)."""
 
-    def matching(excluded: str) -> QuerySet[Procedure]:
-        queryset = Procedure.objects.published()
+    def matching(excluded: str) -> QuerySet[Publication]:
+        queryset = Publication.objects.live().order_by()
         for name, value in active.items():
             if name != excluded:
                 queryset = filterset.filters[name].filter(queryset, value)
         return queryset
 
-    def grouped(queryset, key) -> Counter:
-        rows = queryset.order_by().values(key).annotate(n=Count("pk", distinct=True))
-        return Counter({row[key]: row["n"] for row in rows if row[key] is not None})
+    def grouped(queryset, column, names) -> Counter:
+        rows = queryset.values(column).annotate(n=Count("pk"))
+        return Counter({names[row[column]]: row["n"] for row in rows if row[column] in names})
 
-    facets = {
-        "region": grouped(matching("region"), "region__slug"),
-        "carrier": grouped(matching("carrier"), "carrier__slug"),
-        "kind": grouped(matching("kind"), "kind"),
-    }
-    sim_counts = (
-        matching("sim")
-        .order_by()
-        .aggregate(
-            **{
-                sim_type: Count("pk", filter=Q(**{flag: True}))
-                for sim_type, flag in SIM_TYPE_FIELDS.items()
+    def flagged(queryset, conditions: dict[str, Q]) -> Counter:
+        counts = queryset.aggregate(
+            **{f"c{index}": Count("pk", filter=q) for index, q in enumerate(conditions.values())}
+        )
+        return Counter(
+            {
+                key: counts[f"c{index}"]
+                for index, key in enumerate(conditions)
+                if counts[f"c{index}"]
             }
         )
-    )
-    facets["sim"] = Counter({key: value for key, value in sim_counts.items() if value})
-    channels = (
-        Step.objects.filter(procedure__in=matching("channel"))
-        .order_by()
-        .values("channel")
-        .annotate(n=Count("procedure", distinct=True))
-    )
-    facets["channel"] = Counter({row["channel"]: row["n"] for row in channels})
-    documents = (
-        ProcedureDocument.objects.filter(procedure__in=matching("document"))
-        .order_by()
-        .values("document__slug")
-        .annotate(n=Count("procedure", distinct=True))
-    )
-    facets["document"] = Counter({row["document__slug"]: row["n"] for row in documents})
-    return facets
+
+    region_slugs = {pk: slug for slug, pk in filterset.region_ids.items()}
+    carrier_slugs = {pk: slug for slug, pk in filterset.carrier_ids.items()}
+    return {
+        "region": grouped(matching("region"), "region_id", region_slugs),
+        "carrier": grouped(matching("carrier"), "carrier_id", carrier_slugs),
+        "kind": grouped(matching("kind"), "kind", {kind: kind for kind in Procedure.Kind.values}),
+        "sim": flagged(
+            matching("sim"),
+            {sim_type: Q(**{flag: True}) for sim_type, flag in SIM_TYPE_FIELDS.items()},
+        ),
+        "channel": flagged(
+            matching("channel"),
+            {channel: Q(channels__contains=f"|{channel}|") for channel in Channel.values},
+        ),
+        "document": flagged(
+            matching("document"),
+            {slug: Q(document_slugs__contains=f"|{slug}|") for slug in filterset.document_slugs},
+        ),
+    }
 
 
 def _label_choices_with_counts(filterset: GuideFilter, facets: dict, active: dict) -> None:
@@ -214,6 +238,8 @@ def guide_list(*, params, page_number: int = 1) -> GuideList:
     Invalid filter values are reported on the form and ignored; the rest still apply.
     Raises Http404 for a page number below 1.
     """
+    if page_number < 1:
+        raise Http404("No such page")
     carriers = list(
         Carrier.objects.select_related("region").order_by(
             "region__position", "region_id", "position", "id"
@@ -221,7 +247,7 @@ def guide_list(*, params, page_number: int = 1) -> GuideList:
     )
     documents = list(Document.objects.all())
     filterset = GuideFilter(
-        params, queryset=Procedure.objects.published(), carriers=carriers, documents=documents
+        params, queryset=Publication.objects.live(), carriers=carriers, documents=documents
     )
     filterset.form.is_valid()
     cleaned = getattr(filterset.form, "cleaned_data", {})
@@ -233,14 +259,13 @@ def guide_list(*, params, page_number: int = 1) -> GuideList:
 
     facets = _facet_counts(filterset, active)
     kinds = facets["kind"]
+    # Every guide has exactly one kind, so the kind counts add up to the total.
     total = kinds.get(active["kind"], 0) if "kind" in active else sum(kinds.values())
     _label_choices_with_counts(filterset, facets, active)
 
-    results = _published_guides()
+    results = live_guides()
     for name, value in active.items():
         results = filterset.filters[name].filter(results, value)
     paginator = CountedPaginator(results, settings.KB_GUIDES_PER_PAGE, count=total)
-    if page_number < 1:
-        raise Http404("No such page")
     page = paginator.page(min(page_number, paginator.num_pages))
     return GuideList(filterset=filterset, page=page, total=total, facets=facets)

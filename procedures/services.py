@@ -4,9 +4,13 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import reversion
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Model
+from django.db.models import F, Model, Prefetch
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from modeltranslation.utils import build_localized_fieldname
 
@@ -19,12 +23,14 @@ from .models import (
     Note,
     Procedure,
     ProcedureDocument,
+    Publication,
     Region,
     RegionSource,
     SimType,
     Source,
     Step,
 )
+from .snapshots import LANGUAGE_CODES, guide_snapshot
 
 # Rows are moved this far out of the way while their parent's rows are renumbered.
 _POSITION_OFFSET = 1_000_000
@@ -46,30 +52,256 @@ def rows_save_in_order(*, parent_field: str, parent: Model, rows: Sequence[Model
         row.save()
 
 
-# --- Publishing ------------------------------------------------------------------------------
+# --- Editorial workflow: draft → in review → published (→ archived) -------------------------
 
 
-def procedure_publish_problems(
-    *, last_verified_on: datetime.date | None, source_count: int | None
-) -> dict[str, str]:
-    """What stops a guide from being published, keyed by the part of the guide to fix
-    (`source_count=None`: sources not known yet, not checked).
+class WorkflowError(Exception):
+    """A workflow step that cannot be taken, with every reason, in the user's language."""
 
-    A reader must always see where a guide's facts come from and how fresh they are.
-    """
-    problems = {}
-    if last_verified_on is None:
-        problems["last_verified_on"] = _(
-            "A published guide needs the date it was last verified against its sources."
+    def __init__(self, problems: list[str]):
+        super().__init__(" ".join(str(problem) for problem in problems))
+        self.problems = problems
+
+
+def _check_permission(user, permission: str, message: str) -> None:
+    if user is not None and not user.has_perm(permission):
+        raise WorkflowError([message])
+
+
+def working_copy(procedure: Procedure) -> Procedure:
+    """The editors' version of a guide with every row its page shows."""
+    return (
+        Procedure.objects.select_related("carrier__region", "region")
+        .prefetch_related(
+            "steps",
+            "notes",
+            "faqs",
+            "sources",
+            Prefetch(
+                "procedure_documents",
+                queryset=ProcedureDocument.objects.select_related("document"),
+            ),
         )
-    if source_count == 0:
-        problems["sources"] = _("A published guide needs at least one official source.")
+        .get(pk=procedure.pk)
+    )
+
+
+def procedure_publish_problems(*, procedure: Procedure) -> list[str]:
+    """Everything that stops a guide from being published. Readers must always see where a
+    guide's facts come from, how fresh they are, and the whole guide in their language."""
+    problems = []
+    if procedure.last_verified_on is None:
+        problems.append(
+            _("A published guide needs the date it was last verified against its sources.")
+        )
+    if not procedure.sources.all():
+        problems.append(_("A published guide needs at least one official source."))
+    steps = procedure.steps.all()
+    if not steps:
+        problems.append(_("A published guide needs at least one step."))
+
+    def require(obj, field, label):
+        empty = [code for code in LANGUAGE_CODES if not getattr(obj, _field(field, code)).strip()]
+        if empty:
+            problems.append(
+                _("%(part)s is missing in %(languages)s.")
+                % {"part": label, "languages": _language_names(empty)}
+            )
+
+    require(procedure, "title", _("The title"))
+    require(procedure, "summary", _("The summary"))
+    for number, step in enumerate(steps, start=1):
+        require(step, "title", _("The title of step %(number)s") % {"number": number})
+    for number, note in enumerate(procedure.notes.all(), start=1):
+        require(note, "body", _("Note %(number)s") % {"number": number})
+    for number, faq in enumerate(procedure.faqs.all(), start=1):
+        require(faq, "question", _("Question %(number)s") % {"number": number})
+        require(faq, "answer", _("The answer to question %(number)s") % {"number": number})
     return problems
 
 
-# --- Importing content (the demo guides, and later bulk imports) ------------------------------
+def _language_names(codes) -> str:
+    names = dict(settings.LANGUAGES)
+    return ", ".join(names[code] for code in codes)
 
-LANGUAGE_CODES = ("zh-hans", "zh-hant", "en")
+
+def _field(field: str, code: str) -> str:
+    return build_localized_fieldname(field, code)
+
+
+def _search_text(procedure: Procedure) -> str:
+    parts = []
+    for obj, field in [(procedure, "title"), (procedure, "summary")]:
+        parts += [getattr(obj, _field(field, code)) for code in LANGUAGE_CODES]
+    if procedure.carrier:
+        parts += [getattr(procedure.carrier, _field("name", code)) for code in LANGUAGE_CODES]
+    return " ".join(part for part in parts if part).lower()
+
+
+def _publication_values(procedure: Procedure, snapshot: dict) -> dict:
+    channels = {step["channel"] for step in snapshot["steps"]}
+    documents = [item["slug"] for item in snapshot["documents"]]
+    values = {
+        "slug": procedure.slug,
+        "region_id": procedure.region_id,
+        "carrier_id": procedure.carrier_id,
+        "kind": procedure.kind,
+        "requirement": procedure.requirement,
+        "for_esim": procedure.for_esim,
+        "for_physical_sim": procedure.for_physical_sim,
+        "for_data_only_sim": procedure.for_data_only_sim,
+        "is_featured": procedure.is_featured,
+        "channels": "|" + "|".join(sorted(channels)) + "|" if channels else "",
+        "document_slugs": "|" + "|".join(documents) + "|" if documents else "",
+        "search_text": _search_text(procedure),
+        "last_verified_on": procedure.last_verified_on,
+        "review_due_on": procedure.review_due_on,
+        "content": snapshot,
+    }
+    for code in LANGUAGE_CODES:
+        values[_field("title", code)] = getattr(procedure, _field("title", code))
+        values[_field("summary", code)] = getattr(procedure, _field("summary", code))
+    return values
+
+
+@transaction.atomic
+def procedure_publish(
+    *,
+    procedure: Procedure,
+    user=None,
+    change_note: dict[str, str] | None = None,
+    publish_at: datetime.datetime | None = None,
+) -> Publication:
+    """Publish the working copy: readers see it from `publish_at` (now by default).
+
+    `user=None` is the system (demo content import): no permission or second-reader check.
+    """
+    _check_permission(
+        user, "procedures.publish_procedure", _("Only publishers can publish guides.")
+    )
+    procedure = working_copy(Procedure.objects.select_for_update().get(pk=procedure.pk))
+    if (
+        user is not None
+        and settings.KB_PUBLISHER_MUST_DIFFER_FROM_EDITOR
+        and not user.is_superuser
+        and procedure.last_edited_by_id == user.pk
+    ):
+        raise WorkflowError(
+            [_("You edited this guide last: another publisher must review and publish it.")]
+        )
+    problems = procedure_publish_problems(procedure=procedure)
+    if problems:
+        raise WorkflowError(problems)
+
+    return publication_create(
+        procedure=procedure, user=user, change_note=change_note, publish_at=publish_at
+    )
+
+
+@transaction.atomic
+def publication_create(
+    *,
+    procedure: Procedure,
+    user=None,
+    change_note: dict[str, str] | None = None,
+    publish_at: datetime.datetime | None = None,
+) -> Publication:
+    """Freeze the working copy into a publication, without the editorial checks (those are
+    `procedure_publish`'s job)."""
+    procedure = working_copy(procedure)
+    now = timezone.now()
+    live_from = max(publish_at, now) if publish_at else now
+    # The live publication ends when this one starts; one still scheduled never starts.
+    Publication.objects.filter(procedure=procedure, live_until__gt=live_from).update(
+        live_until=live_from
+    )
+    notes = {
+        _field("change_note", code): (change_note or {}).get(code, "") for code in LANGUAGE_CODES
+    }
+    publication = Publication.objects.create(
+        procedure=procedure,
+        live_from=live_from,
+        published_by=user,
+        **_publication_values(procedure, guide_snapshot(procedure)),
+        **notes,
+    )
+    Procedure.objects.filter(pk=procedure.pk).update(status=Procedure.Status.PUBLISHED)
+    return publication
+
+
+def _end_publication(*, procedure: Procedure, status: str) -> None:
+    now = timezone.now()
+    Publication.objects.filter(procedure=procedure, live_until__gt=now).update(live_until=now)
+    Procedure.objects.filter(pk=procedure.pk).update(status=status)
+
+
+@transaction.atomic
+def procedure_unpublish(*, procedure: Procedure, user) -> None:
+    """Take a guide off the public site at once; it goes back to draft."""
+    _check_permission(
+        user, "procedures.publish_procedure", _("Only publishers can unpublish guides.")
+    )
+    _end_publication(procedure=procedure, status=Procedure.Status.DRAFT)
+
+
+@transaction.atomic
+def procedure_archive(*, procedure: Procedure, user) -> None:
+    """Take a guide off the public site for good (kept, with its history)."""
+    _check_permission(
+        user, "procedures.publish_procedure", _("Only publishers can archive guides.")
+    )
+    _end_publication(procedure=procedure, status=Procedure.Status.ARCHIVED)
+
+
+@transaction.atomic
+def procedure_submit_for_review(*, procedure: Procedure, user) -> None:
+    _check_permission(
+        user, "procedures.change_procedure", _("Only editors can submit guides for review.")
+    )
+    if procedure.status not in (Procedure.Status.DRAFT, Procedure.Status.ARCHIVED):
+        raise WorkflowError([_("Only a draft can be submitted for review.")])
+    Procedure.objects.filter(pk=procedure.pk).update(status=Procedure.Status.IN_REVIEW)
+
+
+def procedure_mark_edited(*, procedure: Procedure, user, status: str | None = None) -> None:
+    """After an editor saves: stamp the time (the edit lock compares it), remember who, and put a
+    published or archived guide back to draft (its publication stays live until the next
+    publish)."""
+    updates = {"updated_at": timezone.now(), "last_edited_by": user}
+    if status:
+        updates["status"] = status
+    elif procedure.status in (Procedure.Status.PUBLISHED, Procedure.Status.ARCHIVED):
+        updates["status"] = Procedure.Status.DRAFT
+    Procedure.objects.filter(pk=procedure.pk).update(**updates)
+    procedure.refresh_from_db(fields=["updated_at", "status", "last_edited_by"])
+
+
+@transaction.atomic
+def procedure_restore(*, procedure: Procedure, version, user) -> None:
+    """Bring a guide's working copy back to an earlier version, its rows included, in one step.
+    The restore is itself recorded, so it can be undone the same way."""
+    _check_permission(user, "procedures.change_procedure", _("Only editors can restore versions."))
+    with reversion.create_revision():
+        version.revision.revert(delete=True)
+        procedure = Procedure.objects.get(pk=procedure.pk)
+        procedure.save()  # recomputes derived fields and records the restored state
+        reversion.set_user(user)
+        reversion.set_comment(
+            _("Restored the version of %(date)s.")
+            % {
+                "date": date_format(
+                    timezone.localtime(version.revision.date_created), "DATETIME_FORMAT"
+                )
+            }
+        )
+    procedure_mark_edited(procedure=procedure, user=user, status=Procedure.Status.DRAFT)
+
+
+def live_publication(procedure: Procedure) -> Publication | None:
+    return Publication.objects.live().filter(procedure=procedure).first()
+
+
+# --- Importing content (the demo guides, and later bulk imports) ------------------------------
 
 
 class ContentError(ValueError):
@@ -84,6 +316,10 @@ class ImportReport:
 
     def count(self, outcome: str) -> None:
         setattr(self, outcome, getattr(self, outcome) + 1)
+
+    @property
+    def writes(self) -> int:
+        return self.created + self.updated
 
     def __str__(self):
         return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
@@ -155,10 +391,18 @@ def _sync_children(parent, relation: str, model, wanted: list[dict], report: Imp
     report.count("updated" if existing else "created")
 
 
+def _record_in_history(obj: Model, report: "ImportReport", since: int) -> None:
+    """Rows written in bulk send no signals: when the import changed anything since `since`,
+    record the object with its rows as they now are."""
+    if reversion.is_active() and report.writes > since:
+        reversion.add_to_revision(obj)
+
+
 @transaction.atomic
 def regions_import(*, data: dict, report: ImportReport) -> None:
     """Regions with their carriers and contact numbers, and the shared documents list."""
     for position, item in enumerate(data.get("regions", []), start=1):
+        region_mark = report.writes
         region = _sync(
             Region,
             {"slug": item["slug"]},
@@ -172,6 +416,7 @@ def regions_import(*, data: dict, report: ImportReport) -> None:
         )
         _sync_children(region, "sources", RegionSource, _sources(item), report)
         for carrier_position, entry in enumerate(item.get("carriers", []), start=1):
+            carrier_mark = report.writes
             carrier = _sync(
                 Carrier,
                 {"slug": entry["slug"]},
@@ -191,6 +436,8 @@ def regions_import(*, data: dict, report: ImportReport) -> None:
                 for number in entry.get("contact_numbers", [])
             ]
             _sync_children(carrier, "contact_numbers", ContactNumber, numbers, report)
+            _record_in_history(carrier, report, carrier_mark)
+        _record_in_history(region, report, region_mark)
     for position, item in enumerate(data.get("documents", []), start=1):
         _sync(
             Document,
@@ -218,6 +465,7 @@ GUIDE_TEXT_FIELDS = (
 @transaction.atomic
 def guide_import(*, data: dict, report: ImportReport) -> Procedure:
     """One guide with its checklist, steps, notes, questions and sources, in one transaction."""
+    mark = report.writes
     carrier = region = None
     if data.get("carrier"):
         carrier = Carrier.objects.filter(slug=data["carrier"]).first()
@@ -282,15 +530,31 @@ def guide_import(*, data: dict, report: ImportReport) -> Procedure:
         for faq in data.get("faqs", [])
     ]
     _sync_children(procedure, "faqs", Faq, faqs, report)
-    sources = _sources(data)
+    _sync_children(procedure, "sources", Source, _sources(data), report)
+    _record_in_history(procedure, report, mark)
     if procedure.status == Procedure.Status.PUBLISHED:
-        problems = procedure_publish_problems(
-            last_verified_on=procedure.last_verified_on, source_count=len(sources)
-        )
-        if problems:
-            raise ContentError(" ".join(problems.values()))
-    _sync_children(procedure, "sources", Source, sources, report)
+        _publish_if_changed(procedure, data.get("change_note"), report)
     return procedure
+
+
+def _publish_if_changed(procedure: Procedure, change_note, report: ImportReport) -> None:
+    working = working_copy(procedure)
+    current = live_publication(procedure)
+    if current is not None:
+        wanted = _publication_values(working, guide_snapshot(working))
+        if all(getattr(current, name) == value for name, value in wanted.items()):
+            return
+    try:
+        procedure_publish(procedure=working, change_note=_translated_dict(change_note))
+    except WorkflowError as error:
+        raise ContentError(str(error)) from error
+    report.count("updated")
+
+
+def _translated_dict(value) -> dict[str, str]:
+    if not value:
+        return {}
+    return dict.fromkeys(LANGUAGE_CODES, value) if isinstance(value, str) else value
 
 
 def _sources(data: dict) -> list[dict]:

@@ -11,6 +11,7 @@ from .models import (
     Note,
     Procedure,
     ProcedureDocument,
+    Publication,
     Region,
     RegionSource,
     Source,
@@ -79,3 +80,8 @@ class SourceTranslation(TranslationOptions):
 @register(RegionSource)
 class RegionSourceTranslation(TranslationOptions):
     fields = ("title",)
+
+
+@register(Publication)
+class PublicationTranslation(TranslationOptions):
+    fields = ("title", "summary", "change_note")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "procedures"
 
@@ -9,4 +9,6 @@ urlpatterns = [
     path("guides/<slug:slug>/", views.guide_detail, name="guide_detail"),
     path("carriers/<slug:slug>/", views.carrier_detail, name="carrier_detail"),
     path("regions/<slug:slug>/", views.region_detail, name="region_detail"),
+    path("feeds/guides.atom", feeds.RecentGuidesFeed(), name="feed"),
+    path("feeds/carriers/<slug:slug>.atom", feeds.CarrierGuidesFeed(), name="carrier_feed"),
 ]

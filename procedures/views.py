@@ -18,7 +18,11 @@ def guide_list(request):
 
 
 def guide_detail(request, slug):
-    guide = selectors.guide_detail(slug=slug, include_drafts=request.user.is_staff)
+    # Staff see the editors' working copy when they ask for it, or when nothing is live yet.
+    preview = request.user.is_staff and (
+        "preview" in request.GET or not selectors.guide_has_live_publication(slug=slug)
+    )
+    guide = selectors.guide_detail(slug=slug, preview=preview)
     return render(request, "procedures/guide_detail.html", {"guide": guide})
 
 

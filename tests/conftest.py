@@ -1,5 +1,9 @@
 import pytest
+from django.core.management import call_command
 from django.utils import translation
+from reversion.models import Revision
+
+from procedures.models import Carrier, Document, Procedure, Region
 
 
 @pytest.fixture(autouse=True)
@@ -14,3 +18,17 @@ def _fast_and_isolated(settings):
 
 LANGUAGES = ["zh-hans", "zh-hant", "en"]
 LANGUAGE_MARKS = {"zh-hans": "简", "zh-hant": "繁", "en": "EN"}
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo knowledge base, loaded once for a test module (each test's own changes are
+    rolled back as usual), and removed afterwards so other modules start empty."""
+    with django_db_blocker.unblock():
+        call_command("loaddemo", verbosity=0)
+        yield
+        Procedure.objects.all().delete()
+        Carrier.objects.all().delete()
+        Region.objects.all().delete()
+        Document.objects.all().delete()
+        Revision.objects.all().delete()

@@ -6,6 +6,7 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 
+from procedures import services
 from procedures.models import (
     Carrier,
     ContactNumber,
@@ -84,9 +85,12 @@ class ProcedureFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def with_source(obj, create, extracted, **kwargs):
-        """A published guide always has an official source (publishing requires one)."""
-        if create and obj.status == Procedure.Status.PUBLISHED and extracted is not False:
-            SourceFactory(procedure=obj)
+        """A published guide always has an official source (publishing requires one), and
+        readers see it: its working copy is published as it is."""
+        if create and obj.status == Procedure.Status.PUBLISHED:
+            if extracted is not False:
+                SourceFactory(procedure=obj)
+            publish(obj)
 
 
 class ProcedureDocumentFactory(factory.django.DjangoModelFactory):
@@ -165,6 +169,11 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.save()
 
 
+def publish(guide: Procedure):
+    """Show readers the guide as it is now (rows added after creating it included)."""
+    return services.publication_create(procedure=guide)
+
+
 def full_guide(*, steps_per_channel: int = 3, channels=("website", "store"), **kwargs):
     """A published guide with every part a guide page shows."""
     guide = ProcedureFactory(**kwargs)
@@ -178,4 +187,6 @@ def full_guide(*, steps_per_channel: int = 3, channels=("website", "store"), **k
         SourceFactory(procedure=guide)
     if guide.carrier:
         ContactNumberFactory(carrier=guide.carrier)
+    if guide.status == Procedure.Status.PUBLISHED:
+        publish(guide)
     return guide

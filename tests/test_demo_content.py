@@ -6,9 +6,8 @@ from collections import deque
 from html.parser import HTMLParser
 
 import pytest
-from django.core.management import call_command
 
-from procedures.models import Carrier, Document, Procedure, Region
+from procedures.models import Carrier, Procedure, Region
 
 LANGUAGES = ("zh_hans", "zh_hant", "en")
 
@@ -50,17 +49,6 @@ FORBIDDEN = [
     r"postimg",
 ]
 FORBIDDEN_RE = re.compile("|".join(FORBIDDEN), re.IGNORECASE)
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        call_command("loaddemo", verbosity=0)
-        yield
-        Procedure.objects.all().delete()
-        Carrier.objects.all().delete()
-        Region.objects.all().delete()
-        Document.objects.all().delete()
 
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
@@ -188,8 +176,10 @@ def traditional_texts(guide):
 
 
 def test_traditional_chinese_follows_hong_kong_usage_outside_the_mainland():
-    guides = published().exclude(region__slug="mainland-china").prefetch_related(
-        "steps", "notes", "faqs"
+    guides = (
+        published()
+        .exclude(region__slug="mainland-china")
+        .prefetch_related("steps", "notes", "faqs")
     )
     for guide in guides:
         for text in traditional_texts(guide):

@@ -12,6 +12,7 @@ from .factories import (
     ProcedureFactory,
     RegionFactory,
     StepFactory,
+    publish,
 )
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +46,8 @@ def catalogue():
     StepFactory(procedure=three_register, channel="website")
     ProcedureDocumentFactory(procedure=ctm_register, document=passport)
     ProcedureDocumentFactory(procedure=cmhk_register, document=passport)
+    for guide in (ctm_register, ctm_cancel, three_register, cmhk_register):
+        publish(guide)
     return locals()
 
 
@@ -78,6 +81,7 @@ def test_search_finds_text_in_any_language(client, catalogue):
     guide = catalogue["cmhk_register"]
     guide.title_zh_hant = "中國移動香港實名登記"
     guide.save()
+    publish(guide)
     assert titles(client.get("/en/guides/?q=實名登記")) == {"CMHK register"}
 
 

@@ -8,7 +8,14 @@ from django.conf import settings
 from procedures.models import Note, Procedure
 
 from .conftest import LANGUAGE_MARKS, LANGUAGES
-from .factories import CarrierFactory, ProcedureFactory, StepFactory, UserFactory, full_guide
+from .factories import (
+    CarrierFactory,
+    ProcedureFactory,
+    StepFactory,
+    UserFactory,
+    full_guide,
+    publish,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -54,6 +61,7 @@ def test_guide_page_shows_steps_numbered_per_channel_in_order(client):
     StepFactory(procedure=guide, channel="store", position=2, title_en="Go to a store")
     StepFactory(procedure=guide, channel="website", position=3, title_en="Upload your ID")
     StepFactory(procedure=guide, channel="store", position=4, title_en="Show your passport")
+    publish(guide)
 
     html = text_of(client.get(f"/en/guides/{guide.slug}/"))
 
@@ -71,6 +79,7 @@ def test_guide_page_has_what_a_reader_needs(client, guide):
     guide.requirement_basis_url = "https://law.example/13-2019"
     guide.processing_time_en = "A few minutes"
     guide.save()
+    publish(guide)
 
     html = text_of(client.get(f"/en/guides/{guide.slug}/"))
 
@@ -103,6 +112,7 @@ def test_markdown_in_steps_is_rendered_and_sanitised(client):
         procedure=guide,
         body_en="Open **Settings**.\n\n<script>alert('x')</script><img src=x onerror=alert(1)>",
     )
+    publish(guide)
     html = text_of(client.get(f"/en/guides/{guide.slug}/"))
     assert "<strong>Settings</strong>" in html
     assert "alert(" not in html
@@ -113,6 +123,7 @@ def test_unverified_facts_carry_a_visible_label(client):
     guide = ProcedureFactory()
     NoteFactory_body = "CTM offers eSIM on monthly plans [unverified]."
     Note.objects.create(procedure=guide, kind="tip", position=1, body_en=NoteFactory_body)
+    publish(guide)
     html = text_of(client.get(f"/en/guides/{guide.slug}/"))
     assert (
         'CTM offers eSIM on monthly plans <span class="badge badge-unverified">unverified</span>'
@@ -129,7 +140,8 @@ def test_drafts_are_hidden_from_readers_and_previewed_for_staff(client):
     client.force_login(UserFactory(is_staff=True))
     response = client.get(f"/en/guides/{draft.slug}/")
     assert response.status_code == 200
-    assert "Preview: this guide is not published" in text_of(response)
+    assert "Preview of the editors' version" in text_of(response)
+    assert "Secret draft" in text_of(response)
 
 
 def test_closed_carrier_stays_visible_marked_closed(client):
@@ -146,6 +158,7 @@ def test_closed_carrier_stays_visible_marked_closed(client):
 def test_home_lists_regions_carriers_and_featured_guides(client, guide):
     guide.is_featured = True
     guide.save()
+    publish(guide)
     html = text_of(client.get("/en/"))
     assert guide.region.name_en in html
     assert guide.carrier.name_en in html

@@ -10,7 +10,14 @@ from django.utils import translation
 from procedures import services
 from procedures.models import Procedure
 
-from .factories import ProcedureFactory, RegionFactory, SourceFactory, UserFactory, full_guide
+from .factories import (
+    ProcedureFactory,
+    RegionFactory,
+    SourceFactory,
+    UserFactory,
+    full_guide,
+    publish,
+)
 from .forms import form_data
 
 pytestmark = pytest.mark.django_db
@@ -30,35 +37,42 @@ def change(editor, guide, **values):
     return editor.post(url, data)
 
 
+def publish_in_admin(editor, guide, **values):
+    return editor.post(f"/en/admin/procedures/procedure/{guide.pk}/publish/", values)
+
+
 def test_publishing_without_a_verified_date_is_refused(editor):
     guide = full_guide(status=Procedure.Status.DRAFT, last_verified_on=None)
-    response = change(editor, guide, status="published", last_verified_on="")
-    assert response.status_code == 200
-    assert (
-        "A published guide needs the date it was last verified against its sources."
-        in response.content.decode()
-    )
+    page = editor.get(f"/en/admin/procedures/procedure/{guide.pk}/publish/").content.decode()
+    message = "A published guide needs the date it was last verified against its sources."
+    assert message in page
+    response = publish_in_admin(editor, guide)
+    assert message in response.content.decode()
     guide.refresh_from_db()
     assert guide.status == Procedure.Status.DRAFT
+    assert not guide.publications.exists()
 
 
 def test_publishing_without_a_source_is_refused(editor):
-    guide = ProcedureFactory(status=Procedure.Status.DRAFT)
-    response = change(editor, guide, status="published")
-    assert response.status_code == 200
+    guide = full_guide(status=Procedure.Status.DRAFT)
+    guide.sources.all().delete()
+    response = publish_in_admin(editor, guide)
     assert "A published guide needs at least one official source." in response.content.decode()
-    guide.refresh_from_db()
-    assert guide.status == Procedure.Status.DRAFT
+    assert not guide.publications.exists()
 
 
-def test_deleting_the_last_source_of_a_published_guide_is_refused(editor):
+def test_deleting_every_source_keeps_readers_on_the_sourced_version(editor, client):
     guide = full_guide()
     url = f"/en/admin/procedures/procedure/{guide.pk}/change/"
     data = form_data(editor.get(url).content.decode(), "procedure_form")
     data["sources-0-DELETE"] = "on"
-    response = editor.post(url, data)
+    assert editor.post(url, data).status_code == 302
+    assert (
+        'href="https://regulator.example/rules"'
+        in client.get(f"/en/guides/{guide.slug}/").content.decode()
+    )
+    response = publish_in_admin(editor, guide)
     assert "A published guide needs at least one official source." in response.content.decode()
-    assert guide.sources.count() == 1
 
 
 def test_a_draft_may_be_saved_without_sources(editor):
@@ -66,14 +80,13 @@ def test_a_draft_may_be_saved_without_sources(editor):
     assert change(editor, guide, title_en="Work in progress").status_code == 302
 
 
-def test_publishing_with_source_and_date_works_and_records_who_verified(editor):
+def test_verifying_records_who_verified_and_publishing_shows_it(editor, client):
     guide = full_guide(status=Procedure.Status.DRAFT, last_verified_on=None)
-    response = change(editor, guide, status="published", last_verified_on="2026-11-20")
-    assert response.status_code == 302
+    assert change(editor, guide, last_verified_on="2026-11-20").status_code == 302
     guide.refresh_from_db()
-    assert guide.status == Procedure.Status.PUBLISHED
     assert guide.verified_by == "Ana Lei"
-    html = editor.get(f"/en/guides/{guide.slug}/").content.decode()
+    assert publish_in_admin(editor, guide).status_code == 302
+    html = client.get(f"/en/guides/{guide.slug}/").content.decode()
     assert "Last verified on 20 November 2026 by Ana Lei." in html
 
 
@@ -95,8 +108,13 @@ def test_importing_a_published_guide_without_sources_is_refused():
 # --- Review interval ----------------------------------------------------------------------------
 
 
+def at(year, month, day):
+    return time_machine.travel(datetime.datetime(year, month, day, 12, tzinfo=datetime.UTC))
+
+
 def test_an_old_guide_tells_readers_it_may_have_changed(client):
-    guide = full_guide(last_verified_on=datetime.date(2026, 1, 10))
+    with at(2026, 1, 10):
+        guide = full_guide(last_verified_on=datetime.date(2026, 1, 10))
     with time_machine.travel(datetime.datetime(2026, 5, 1, 12, tzinfo=datetime.UTC)):
         html = client.get(f"/en/guides/{guide.slug}/").content.decode()
         assert "This guide was last verified on" not in html
@@ -108,7 +126,8 @@ def test_an_old_guide_tells_readers_it_may_have_changed(client):
 
 
 def test_the_review_interval_can_be_set_per_guide(client):
-    guide = full_guide(last_verified_on=datetime.date(2026, 1, 10), review_interval_days=30)
+    with at(2026, 1, 10):
+        guide = full_guide(last_verified_on=datetime.date(2026, 1, 10), review_interval_days=30)
     assert guide.review_due_on == datetime.date(2026, 2, 9)
     with time_machine.travel(datetime.datetime(2026, 2, 15, 12, tzinfo=datetime.UTC)):
         assert (
@@ -154,5 +173,6 @@ def test_region_page_states_its_rules_with_sources(client):
 def test_every_source_is_listed_with_its_language(client):
     guide = full_guide()
     SourceFactory(procedure=guide, title_en="澳門 source", language="zh-hant")
+    publish(guide)
     html = client.get(f"/en/guides/{guide.slug}/").content.decode()
     assert 'hreflang="zh-hant">澳門 source</a> <span class="muted">(繁體中文)</span>' in html

@@ -1,6 +1,7 @@
 from fnmatch import fnmatch
 from pathlib import Path
 
+import reversion
 import yaml
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -39,7 +40,10 @@ class Command(BaseCommand):
     def _load(self, path: Path, importer, report):
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
-            importer(data=data, report=report)
+            # Each file is its own revision, so its history can be compared and restored alone.
+            with reversion.create_revision():
+                reversion.set_comment("Demo content: " + path.name)
+                importer(data=data, report=report)
         except (services.ContentError, KeyError, TypeError, yaml.YAMLError) as error:
             where = path.relative_to(CONTENT_DIR)
             detail = f"missing field {error}" if isinstance(error, KeyError) else str(error)
