@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 MANAGE := $(PY) manage.py
 
-.PHONY: run test install messages makemessages lint format check-gettext clean
+.PHONY: run test install messages makemessages lint format check-gettext clean bench bench-smoke
 
 run: install messages
 	$(MANAGE) migrate --noinput
@@ -39,6 +39,14 @@ messages: install check-gettext
 # Refresh the .po catalogues from the code and templates after changing interface text.
 makemessages: install check-gettext
 	$(MANAGE) makemessages --no-obsolete --no-location --ignore=$(VENV) --ignore=staticfiles -l zh_Hans -l zh_Hant -l en
+
+# Page speed under gunicorn as ratios to a floor, at 100 and 10,000 guides (bench/run.py).
+bench: install messages
+	$(PY) bench/run.py $(BENCH_ARGS)
+
+# The harness in a few seconds (20 guides), so it cannot rot; CI runs it.
+bench-smoke: install messages
+	$(PY) bench/run.py --smoke
 
 lint: install
 	$(PY) -m ruff check .

@@ -5,8 +5,9 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
-from django.urls import Resolver404, resolve, translate_url
-from django.utils.translation import get_language
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.utils.html import format_html_join
+from django.utils.translation import get_language, override
 
 # BCP 47 tags for <html lang> and hreflang (Django's codes are lower case).
 HTML_LANG = {"zh-hans": "zh-Hans", "zh-hant": "zh-Hant", "en": "en"}
@@ -27,19 +28,42 @@ class LanguageLink:
 
 
 def language_links(request) -> list[LanguageLink]:
-    full_path = request.get_full_path()
+    """This page in each language. Computed once per request (the page's <head> and its
+    switcher both use it): one resolve, one reverse per language."""
+    cached = getattr(request, "_language_links", None)
+    if cached is not None:
+        return cached
+    parts = urlsplit(request.get_full_path())
     current = get_language()
     try:
-        resolve(urlsplit(full_path).path)
-        resolvable = True
+        match = resolve(parts.path)
     except Resolver404:
-        resolvable = False
+        match = None
     links = []
     for code, name in settings.LANGUAGES:
-        # A page that does not exist (404) has no translation: offer each language's home.
-        url = translate_url(full_path, code) if resolvable else f"/{code}/"
+        url = f"/{code}/"  # a page that does not exist (404) has no translation: its home
+        if match is not None:
+            try:
+                with override(code):
+                    path = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
+                url = urlunsplit(parts._replace(path=path))
+            except NoReverseMatch:
+                pass
         links.append(LanguageLink(code, name, url, html_lang(code), code == current))
+    request._language_links = links
     return links
+
+
+def alternate_links(request) -> str:
+    """<link rel="alternate" hreflang> for every language, plus x-default."""
+    origin = f"{request.scheme}://{request.get_host()}"
+    links = language_links(request)
+    return format_html_join(
+        "\n  ",
+        '<link rel="alternate" hreflang="{}" href="{}{}">',
+        [(link.html_lang, origin, link.url) for link in links]
+        + [("x-default", origin, unprefixed(request.get_full_path()))],
+    )
 
 
 def unprefixed(url: str) -> str:

@@ -4,6 +4,9 @@ from functools import lru_cache
 
 import markdown
 import nh3
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 ALLOWED_TAGS = {
     "p", "br", "strong", "em", "code", "pre", "ul", "ol", "li", "a", "blockquote", "h3", "h4",
@@ -30,3 +33,12 @@ def render_markdown(text: str) -> str:
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer",
     )
+
+
+def markdown_for_readers(text: str) -> SafeString:
+    """Rendered Markdown with "[unverified]" shown as a label in the reader's language."""
+    html = render_markdown(text or "")
+    if UNVERIFIED_MARK in html:
+        label = format_html('<span class="badge badge-unverified">{}</span>', gettext("unverified"))
+        html = html.replace(UNVERIFIED_MARK, label)
+    return mark_safe(html)  # noqa: S308 - sanitised by nh3, label escaped by format_html

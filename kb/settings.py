@@ -62,9 +62,13 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # ETag on every page (cached or not) and "304 Not Modified" for a matching If-None-Match.
+    "django.middleware.http.ConditionalGetMiddleware",
+    "kb.middleware.RememberLanguageMiddleware",
+    # Cached pages are answered here, before sessions, locale and the view are touched.
+    "kb.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "kb.middleware.RememberLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -98,10 +102,24 @@ VAR_DIR = BASE_DIR / "var"
 if "DATABASE_URL" not in env:
     VAR_DIR.mkdir(exist_ok=True)
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
-DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
+# Keep connections between requests (opening one per request costs more than most queries).
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=60))
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Local memory by default; REDIS_URL=redis://127.0.0.1:6379/1 for Redis (the site keeps serving
+# from the database, with a warning in the log, if Redis goes away); CACHE_URL for anything else.
+if env.str("REDIS_URL", ""):
+    CACHES = {
+        "default": {
+            "BACKEND": "kb.cache.ResilientRedisCache",
+            "LOCATION": env.str("REDIS_URL"),
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+        }
+    }
+else:
+    CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+KB_PAGE_CACHE = env.bool("KB_PAGE_CACHE", default=True)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -160,7 +178,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "kb.storage.StaticFilesStorage"
             if PRODUCTION
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
@@ -195,6 +213,10 @@ LOGGING = {
 # --- Knowledge base ---------------------------------------------------------------------------
 KB_GUIDES_PER_PAGE = env.int("KB_GUIDES_PER_PAGE", default=20)
 SITE_NAME = _("SIM & eSIM Guide")
+
+# Benchmarks only (bench/run.py): a view that returns a fixed page from memory, the "floor".
+KB_BENCH = env.bool("KB_BENCH", default=False)
+KB_BENCH_FLOOR_FILE = env.str("KB_BENCH_FLOOR_FILE", default="")
 KB_PUBLISHER_MUST_DIFFER_FROM_EDITOR = env.bool(
     "KB_PUBLISHER_MUST_DIFFER_FROM_EDITOR", default=True
 )

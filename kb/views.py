@@ -3,10 +3,12 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from kb.cache import tag
 from procedures import selectors
 
 
 def home(request):
+    tag(request, "guides")
     return render(
         request,
         "home.html",
@@ -33,3 +35,18 @@ def robots_txt(request):
     sitemap_url = request.build_absolute_uri("/sitemap.xml")
     lines = ["User-agent: *", "Disallow: /*/admin/", f"Sitemap: {sitemap_url}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+_FLOOR_BYTES = None
+
+
+def bench_floor(request):
+    """The benchmark's floor: the same bytes as a real page, from memory, through the same
+    server and middleware. Only routed when KB_BENCH is on."""
+    global _FLOOR_BYTES
+    if _FLOOR_BYTES is None:
+        from django.conf import settings
+
+        with open(settings.KB_BENCH_FLOOR_FILE, "rb") as page:
+            _FLOOR_BYTES = page.read()
+    return HttpResponse(_FLOOR_BYTES, content_type="text/html; charset=utf-8")

@@ -25,7 +25,7 @@ class RecentGuidesFeed(Feed):
         return reverse("procedures:guide_list")
 
     def items(self):
-        return selectors.live_guides().order_by("-live_from")[:FEED_SIZE]
+        return selectors.listed_guides().order_by("-live_from")[:FEED_SIZE]
 
     def item_title(self, item):
         return item.title
@@ -51,4 +51,4 @@ class CarrierGuidesFeed(RecentGuidesFeed):
         return carrier.get_absolute_url()
 
     def items(self, carrier):
-        return selectors.live_guides().filter(carrier=carrier).order_by("-live_from")[:FEED_SIZE]
+        return selectors.listed_guides().filter(carrier=carrier).order_by("-live_from")[:FEED_SIZE]

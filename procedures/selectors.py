@@ -26,6 +26,12 @@ def live_guides() -> QuerySet[Publication]:
     return Publication.objects.live().select_related("carrier", "region")
 
 
+def listed_guides() -> QuerySet[Publication]:
+    """Live guides for lists and cards: without the page content, which only the guide page
+    reads (decoding it for every card would cost more than rendering the card)."""
+    return live_guides().defer("content", "search_text")
+
+
 def _live_q(prefix: str) -> Q:
     now = timezone.now()
     return Q(**{f"{prefix}live_from__lte": now, f"{prefix}live_until__gt": now})
@@ -49,12 +55,12 @@ def regions_with_carriers() -> list[Region]:
 
 
 def featured_guides(*, limit: int = 6) -> list[Publication]:
-    return list(live_guides().filter(is_featured=True)[:limit])
+    return list(listed_guides().filter(is_featured=True)[:limit])
 
 
 def guides_for_any_region() -> list[Publication]:
     """Guides that apply wherever the reader is (eSIM basics)."""
-    return list(live_guides().filter(region__isnull=True, carrier__isnull=True))
+    return list(listed_guides().filter(region__isnull=True, carrier__isnull=True))
 
 
 def region_detail(*, slug: str) -> Region:
@@ -64,12 +70,14 @@ def region_detail(*, slug: str) -> Region:
             Prefetch("carriers", queryset=_carriers_with_guide_counts()),
             Prefetch(
                 "carriers__publications",
-                queryset=Publication.objects.live(),
+                queryset=Publication.objects.live().defer("content", "search_text"),
                 to_attr="published_guides",
             ),
             Prefetch(
                 "publications",
-                queryset=Publication.objects.live().filter(carrier__isnull=True),
+                queryset=Publication.objects.live()
+                .filter(carrier__isnull=True)
+                .defer("content", "search_text"),
                 to_attr="region_wide_guides",
             ),
         ),
@@ -81,7 +89,7 @@ def carrier_detail(*, slug: str) -> Carrier:
     return get_object_or_404(
         Carrier.objects.select_related("region").prefetch_related(
             "contact_numbers",
-            Prefetch("publications", queryset=live_guides(), to_attr="published_guides"),
+            Prefetch("publications", queryset=listed_guides(), to_attr="published_guides"),
         ),
         slug=slug,
     )
@@ -97,34 +105,23 @@ def guide_detail(*, slug: str, preview: bool = False) -> GuideView:
     """
     if preview:
         return _guide_preview(slug=slug)
+    # One query: the snapshot holds everything the page shows, carrier and region included.
     publication = (
-        live_guides()
-        .prefetch_related("carrier__contact_numbers")
+        Publication.objects.live()
         .filter(slug=slug)
         .order_by("-live_from")
+        .values_list("procedure_id", "live_from", "content")
         .first()
     )
     if publication is None:
         raise Http404("No such guide")
-    changes = Publication.objects.filter(
-        procedure_id=publication.procedure_id, live_from__lte=timezone.now()
-    ).order_by("-live_from")
-    return GuideView(
-        publication.content,
-        carrier=publication.carrier,
-        region=publication.region,
-        changes=changes,
-    )
+    procedure_id, live_from, content = publication
+    return GuideView(content, procedure_id=procedure_id, live_from=live_from)
 
 
 def _guide_preview(*, slug: str) -> GuideView:
     procedure = get_object_or_404(Procedure, slug=slug)
-    working = services.working_copy(procedure)
-    if working.carrier:
-        working.carrier.contact_numbers.all()  # loaded for the page's contact line
-    return GuideView(
-        guide_snapshot(working), carrier=working.carrier, region=working.region, is_preview=True
-    )
+    return GuideView(guide_snapshot(services.working_copy(procedure)), is_preview=True)
 
 
 def guide_has_live_publication(*, slug: str) -> bool:
@@ -263,7 +260,7 @@ def guide_list(*, params, page_number: int = 1) -> GuideList:
     total = kinds.get(active["kind"], 0) if "kind" in active else sum(kinds.values())
     _label_choices_with_counts(filterset, facets, active)
 
-    results = live_guides()
+    results = listed_guides()
     for name, value in active.items():
         results = filterset.filters[name].filter(results, value)
     paginator = CountedPaginator(results, settings.KB_GUIDES_PER_PAGE, count=total)

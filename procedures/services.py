@@ -14,6 +14,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from modeltranslation.utils import build_localized_fieldname
 
+from kb import cache as page_cache
+
 from .models import (
     DEFAULT_REVIEW_INTERVAL_DAYS,
     Carrier,
@@ -30,7 +32,7 @@ from .models import (
     Source,
     Step,
 )
-from .snapshots import LANGUAGE_CODES, guide_snapshot
+from .snapshots import LANGUAGE_CODES, carrier_block, guide_snapshot, region_block
 
 # Rows are moved this far out of the way while their parent's rows are renumbered.
 _POSITION_OFFSET = 1_000_000
@@ -81,6 +83,7 @@ def working_copy(procedure: Procedure) -> Procedure:
                 "procedure_documents",
                 queryset=ProcedureDocument.objects.select_related("document"),
             ),
+            "carrier__contact_numbers",
         )
         .get(pk=procedure.pk)
     )
@@ -138,7 +141,7 @@ def _search_text(procedure: Procedure) -> str:
     return " ".join(part for part in parts if part).lower()
 
 
-def _publication_values(procedure: Procedure, snapshot: dict) -> dict:
+def publication_values(procedure: Procedure, snapshot: dict) -> dict:
     channels = {step["channel"] for step in snapshot["steps"]}
     documents = [item["slug"] for item in snapshot["documents"]]
     values = {
@@ -211,27 +214,35 @@ def publication_create(
     procedure = working_copy(procedure)
     now = timezone.now()
     live_from = max(publish_at, now) if publish_at else now
+    change_note = {code: (change_note or {}).get(code, "") for code in LANGUAGE_CODES}
+    snapshot = guide_snapshot(procedure)
+    # "What changed" travels with the guide: earlier notes, then this one, newest first.
+    current = live_publication(procedure)
+    snapshot["changes"] = list(current.content.get("changes", [])) if current else []
+    if any(change_note.values()):
+        snapshot["changes"].insert(0, {"date": live_from.isoformat(), "note": change_note})
     # The live publication ends when this one starts; one still scheduled never starts.
     Publication.objects.filter(procedure=procedure, live_until__gt=live_from).update(
         live_until=live_from
     )
-    notes = {
-        _field("change_note", code): (change_note or {}).get(code, "") for code in LANGUAGE_CODES
-    }
     publication = Publication.objects.create(
         procedure=procedure,
         live_from=live_from,
         published_by=user,
-        **_publication_values(procedure, guide_snapshot(procedure)),
-        **notes,
+        **publication_values(procedure, snapshot),
+        **{_field("change_note", code): note for code, note in change_note.items()},
     )
     Procedure.objects.filter(pk=procedure.pk).update(status=Procedure.Status.PUBLISHED)
+    page_cache.bump(f"guide:{procedure.pk}", "guides")
+    if live_from > now:
+        page_cache.schedule_go_live(live_from)
     return publication
 
 
 def _end_publication(*, procedure: Procedure, status: str) -> None:
     now = timezone.now()
     Publication.objects.filter(procedure=procedure, live_until__gt=now).update(live_until=now)
+    page_cache.bump(f"guide:{procedure.pk}", "guides")
     Procedure.objects.filter(pk=procedure.pk).update(status=status)
 
 
@@ -295,6 +306,23 @@ def procedure_restore(*, procedure: Procedure, version, user) -> None:
             }
         )
     procedure_mark_edited(procedure=procedure, user=user, status=Procedure.Status.DRAFT)
+
+
+@transaction.atomic
+def publications_refresh_related(*, carrier: Carrier | None = None, region: Region | None = None):
+    """A carrier or region changed: the live (and scheduled) guide pages that show it get its new
+    name, status and numbers. Their own content stays as published."""
+    now = timezone.now()
+    current = Publication.objects.filter(live_until__gt=now)
+    if carrier is not None:
+        carrier = Carrier.objects.prefetch_related("contact_numbers").get(pk=carrier.pk)
+        block, current, key = carrier_block(carrier), current.filter(carrier=carrier), "carrier"
+    else:
+        block, current, key = region_block(region), current.filter(region=region), "region"
+    for publication in current.only("pk", "content"):
+        if publication.content.get(key) != block:
+            publication.content[key] = block
+            Publication.objects.filter(pk=publication.pk).update(content=publication.content)
 
 
 def live_publication(procedure: Procedure) -> Publication | None:
@@ -541,7 +569,9 @@ def _publish_if_changed(procedure: Procedure, change_note, report: ImportReport)
     working = working_copy(procedure)
     current = live_publication(procedure)
     if current is not None:
-        wanted = _publication_values(working, guide_snapshot(working))
+        snapshot = guide_snapshot(working)
+        snapshot["changes"] = current.content.get("changes", [])
+        wanted = publication_values(working, snapshot)
         if all(getattr(current, name) == value for name, value in wanted.items()):
             return
     try:

@@ -1,5 +1,8 @@
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.http import http_date
+
+from kb.cache import tag
 
 from . import selectors
 
@@ -12,25 +15,44 @@ def _page_number(request) -> int:
         raise Http404("Page is not a number") from None
 
 
+def _is_staff(request) -> bool:
+    # Only look at the user (and so the session) when the request carries a session cookie:
+    # readers' pages then stay free of sessions, cookies and "Vary: Cookie".
+    from django.conf import settings
+
+    return settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_staff
+
+
 def guide_list(request):
     result = selectors.guide_list(params=request.GET, page_number=_page_number(request))
+    tag(request, "guides")
     return render(request, "procedures/guide_list.html", {"result": result})
 
 
 def guide_detail(request, slug):
     # Staff see the editors' working copy when they ask for it, or when nothing is live yet.
-    preview = request.user.is_staff and (
+    preview = _is_staff(request) and (
         "preview" in request.GET or not selectors.guide_has_live_publication(slug=slug)
     )
     guide = selectors.guide_detail(slug=slug, preview=preview)
-    return render(request, "procedures/guide_detail.html", {"guide": guide})
+    response = render(request, "procedures/guide_detail.html", {"guide": guide})
+    if not preview:
+        tag(request, f"guide:{guide.procedure_id}")
+        if guide.carrier:
+            tag(request, f"carrier:{guide.carrier.id}")
+        if guide.region:
+            tag(request, f"region:{guide.region.id}")
+        response["Last-Modified"] = http_date(guide.live_from.timestamp())
+    return response
 
 
 def carrier_detail(request, slug):
     carrier = selectors.carrier_detail(slug=slug)
+    tag(request, "guides", f"carrier:{carrier.pk}", f"region:{carrier.region_id}")
     return render(request, "procedures/carrier_detail.html", {"carrier": carrier})
 
 
 def region_detail(request, slug):
     region = selectors.region_detail(slug=slug)
+    tag(request, "guides", f"region:{region.pk}")
     return render(request, "procedures/region_detail.html", {"region": region})

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import translation
 from reversion.models import Revision
@@ -11,6 +12,7 @@ def _fast_and_isolated(settings):
     """Test-only speedups, and a fresh language for each test."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()  # pages are cached in tests as in production; each test starts empty
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()

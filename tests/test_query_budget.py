@@ -17,6 +17,12 @@ pytestmark = pytest.mark.django_db
 BUDGET = 10
 
 
+@pytest.fixture(autouse=True)
+def _render_every_time(settings):
+    """Budgets are about rendering a page from the database, so the page cache is off here."""
+    settings.KB_PAGE_CACHE = False
+
+
 def queries_for(client, url) -> int:
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)

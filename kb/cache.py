@@ -1,0 +1,230 @@
+"""Caching of whole public pages, invalidated precisely by content tags.
+
+A page is stored with the tags of the content it shows (`guide:12`, `carrier:3`, `region:1`,
+`guides` for anything that lists guides) and the version each tag had. Changing content bumps
+its tags' versions (`bump()`), so exactly the pages that showed it miss the cache next time; the
+others keep being served. Tag versions live in the database (kb.models.CacheTag), so every server
+process sees a change at once, even when each keeps its pages in its own memory. A publication
+scheduled for later takes effect by itself: the next go-live time is known, and passing it
+bumps every page.
+
+Only anonymous GET/HEAD requests for language-prefixed pages are cached; staff previews, the
+admin and anything with a session are always rendered fresh.
+"""
+
+import hashlib
+import logging
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCache
+from django.db import connection
+from django.db.models import F
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import get_language_from_path
+
+logger = logging.getLogger(__name__)
+
+PAGE_TIMEOUT = 60 * 60 * 24
+STORED_HEADERS = ("Content-Type", "Content-Language", "Last-Modified", "Vary")
+EVERYTHING = "all"  # every cached page carries it: bumped when a scheduled publication starts
+NEXT_GO_LIVE = "next-go-live"  # a tag row whose version is the next go-live time (ns), or 0
+
+
+def tag(request, *tags: str) -> None:
+    """Declare what content a response shows (called by views)."""
+    if not hasattr(request, "cache_tags"):
+        request.cache_tags = set()
+    request.cache_tags.update(tags)
+
+
+def bump(*tags: str) -> None:
+    """Content with these tags changed: pages showing it must be rendered again. Runs in the
+    caller's transaction, so other processes see the new versions with the new content."""
+    from .models import CacheTag
+
+    now = time.time_ns()
+    CacheTag.objects.bulk_create(
+        [CacheTag(name=name, version=now) for name in tags],
+        update_conflicts=True,
+        unique_fields=["name"],
+        update_fields=["version"],
+    )
+
+
+def schedule_go_live(when) -> None:
+    """A publication will go live at `when`: pages must not outlive that moment."""
+    _set_next_go_live(min(when.timestamp(), _versions([NEXT_GO_LIVE]).get(NEXT_GO_LIVE) or 1e18))
+
+
+def _set_next_go_live(timestamp: float | None) -> None:
+    from .models import CacheTag
+
+    CacheTag.objects.update_or_create(
+        name=NEXT_GO_LIVE, defaults={"version": int(timestamp * 1e9) if timestamp else 0}
+    )
+
+
+def _next_go_live_from_database() -> float | None:
+    from procedures.models import Publication
+
+    upcoming = (
+        Publication.objects.filter(live_from__gt=timezone.now(), live_until__gt=F("live_from"))
+        .order_by("live_from")
+        .values_list("live_from", flat=True)
+        .first()
+    )
+    return upcoming.timestamp() if upcoming else None
+
+
+def _versions(names) -> dict[str, int]:
+    """Current versions of these tags, in one small query (the cache hit's only one)."""
+    names = list(names)
+    if not names:
+        return {}
+    placeholders = ", ".join(["%s"] * len(names))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT name, version FROM kb_cachetag WHERE name IN ({placeholders})",  # noqa: S608
+            names,
+        )
+        return dict(cursor.fetchall())
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not self._cacheable(request):
+            return self.get_response(request)
+        key = self._key(request)
+        try:
+            cached = self._fetch(key)
+        except Exception:  # noqa: BLE001 - a cache fault must never break a page
+            logger.warning("Page cache unavailable; rendering from the database.", exc_info=True)
+            return self.get_response(request)
+        if cached is not None:
+            return cached
+        started = time.time_ns()
+        response = self.get_response(request)
+        if response.status_code == 200 and not response.streaming and not response.cookies:
+            tags = getattr(request, "cache_tags", None)
+            if tags is not None:
+                try:
+                    self._store(key, response, tags | {EVERYTHING}, started)
+                except Exception:  # noqa: BLE001
+                    logger.warning("Page cache unavailable; page not stored.", exc_info=True)
+        return response
+
+    @staticmethod
+    def _cacheable(request) -> bool:
+        return (
+            settings.KB_PAGE_CACHE
+            and request.method in ("GET", "HEAD")
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and "preview" not in request.GET
+            and "/admin/" not in request.path_info
+            and get_language_from_path(request.path_info) is not None
+        )
+
+    @staticmethod
+    def _key(request) -> str:
+        # The date is part of the key: "review due" notices change at midnight.
+        raw = f"{request.get_full_path()}|{timezone.localdate().isoformat()}"
+        return "kb:page:" + hashlib.sha256(raw.encode()).hexdigest()
+
+    @staticmethod
+    def _fetch(key):
+        entry = cache.get(key)
+        if entry is None:
+            return None
+        versions = _versions([*entry["tags"], NEXT_GO_LIVE])
+        next_go_live = versions.pop(NEXT_GO_LIVE, 0)
+        if next_go_live and time.time_ns() >= next_go_live:
+            # A scheduled publication has started since: every page may show it.
+            bump(EVERYTHING)
+            _set_next_go_live(_next_go_live_from_database())
+            return None
+        if any(versions.get(name) != seen for name, seen in entry["tags"].items()):
+            return None
+        response = HttpResponse(entry["content"], status=200)
+        for header, value in entry["headers"].items():
+            response[header] = value
+        response["X-Page-Cache"] = "hit"
+        return response
+
+    @staticmethod
+    def _store(key, response, tags, started: int) -> None:
+        versions = _versions(tags)
+        missing = [name for name in tags if name not in versions]
+        if missing:
+            from .models import CacheTag
+
+            # Content never changed yet: version 1, older than any change to come.
+            CacheTag.objects.bulk_create(
+                [CacheTag(name=name, version=1) for name in missing], ignore_conflicts=True
+            )
+            versions |= _versions(missing)
+        if any(version > started for version in versions.values()):
+            return  # content changed while this page was rendered: do not keep it
+        entry = {
+            "content": response.content,
+            "headers": {h: response[h] for h in STORED_HEADERS if response.has_header(h)},
+            "tags": {name: versions[name] for name in tags},
+        }
+        cache.set(key, entry, timeout=PAGE_TIMEOUT)
+
+
+class ResilientRedisCache(RedisCache):
+    """Django's Redis cache that degrades to "nothing cached" when Redis is unreachable, with a
+    warning in the log (at most once a minute) instead of an error page."""
+
+    _last_warning = 0.0
+
+    def _safely(self, method, *args, default=None, **kwargs):
+        from redis.exceptions import RedisError
+
+        try:
+            return getattr(super(), method)(*args, **kwargs)
+        except RedisError:
+            now = time.monotonic()
+            if now - ResilientRedisCache._last_warning > 60:
+                ResilientRedisCache._last_warning = now
+                logger.warning("Redis unavailable; serving without the cache.", exc_info=True)
+            return default
+
+    def get(self, key, default=None, version=None):
+        return self._safely("get", key, default, version, default=default)
+
+    def get_many(self, keys, version=None):
+        return self._safely("get_many", keys, version, default={})
+
+    def set(self, *args, **kwargs):
+        return self._safely("set", *args, **kwargs)
+
+    def set_many(self, *args, **kwargs):
+        return self._safely("set_many", *args, default=[], **kwargs)
+
+    def add(self, *args, **kwargs):
+        return self._safely("add", *args, default=False, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        return self._safely("delete", *args, default=False, **kwargs)
+
+    def delete_many(self, *args, **kwargs):
+        return self._safely("delete_many", *args, **kwargs)
+
+    def touch(self, *args, **kwargs):
+        return self._safely("touch", *args, default=False, **kwargs)
+
+    def has_key(self, *args, **kwargs):
+        return self._safely("has_key", *args, default=False, **kwargs)
+
+    def incr(self, *args, **kwargs):
+        return self._safely("incr", *args, **kwargs)
+
+    def clear(self):
+        return self._safely("clear", default=False)

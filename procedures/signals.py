@@ -1,0 +1,53 @@
+"""When a carrier, region or document changes, the guide pages that show it are brought up to
+date (services.publications_refresh_related) and rendered again (the page cache is tagged with
+the content it shows: kb/cache.py). Publishing bumps its own tags in services."""
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from kb import cache
+
+from . import services
+from .models import Carrier, ContactNumber, Document, Region, RegionSource
+
+
+@receiver(post_save, sender=Carrier)
+def carrier_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        services.publications_refresh_related(carrier=instance)
+    cache.bump(f"carrier:{instance.pk}", "guides")
+
+
+@receiver(post_delete, sender=Carrier)
+def carrier_deleted(sender, instance, **kwargs):
+    cache.bump(f"carrier:{instance.pk}", "guides")
+
+
+@receiver([post_save, post_delete], sender=ContactNumber)
+def contact_number_changed(sender, instance, raw=False, **kwargs):
+    carrier = Carrier.objects.filter(pk=instance.carrier_id).first()
+    if carrier is not None and not raw:
+        services.publications_refresh_related(carrier=carrier)
+    cache.bump(f"carrier:{instance.carrier_id}")
+
+
+@receiver(post_save, sender=Region)
+def region_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        services.publications_refresh_related(region=instance)
+    cache.bump(f"region:{instance.pk}", "guides")
+
+
+@receiver(post_delete, sender=Region)
+def region_deleted(sender, instance, **kwargs):
+    cache.bump(f"region:{instance.pk}", "guides")
+
+
+@receiver([post_save, post_delete], sender=RegionSource)
+def region_source_changed(sender, instance, **kwargs):
+    cache.bump(f"region:{instance.region_id}")
+
+
+@receiver([post_save, post_delete], sender=Document)
+def document_changed(sender, instance, **kwargs):
+    cache.bump("guides")

@@ -1,0 +1,214 @@
+"""Pages are served from the cache, and a reader never sees stale content after a change."""
+
+import datetime
+import logging
+import socket
+
+import pytest
+import time_machine
+from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from procedures import services
+
+from .factories import CarrierFactory, ProcedureFactory, UserFactory, full_guide
+
+pytestmark = pytest.mark.django_db
+
+
+def get(client, url, **headers):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, **headers)
+    response.queries = len(queries)
+    return response
+
+
+def is_hit(response) -> bool:
+    return response.get("X-Page-Cache") == "hit"
+
+
+@pytest.fixture
+def two_guides():
+    carrier = CarrierFactory(name_en="Old Carrier Name")
+    first = full_guide(carrier=carrier, title_en="First guide")
+    other = full_guide(title_en="Other guide")
+    return first, other
+
+
+def pages_of(guide):
+    return [
+        f"/en/guides/{guide.slug}/",
+        "/en/guides/",
+        "/en/guides/?region=" + guide.region.slug,
+        "/en/",
+        f"/en/carriers/{guide.carrier.slug}/",
+        f"/en/regions/{guide.region.slug}/",
+    ]
+
+
+def test_a_second_visit_is_served_from_the_cache_with_one_small_query(client, two_guides):
+    first, _other = two_guides
+    for url in pages_of(first):
+        assert not is_hit(get(client, url)), url
+        again = get(client, url)
+        assert is_hit(again), url
+        assert again.queries == 1, url  # the versions of what the page shows
+
+
+def test_a_change_made_by_another_server_process_is_seen_at_once(client, two_guides):
+    """Each process may keep pages in its own memory; versions come from the database."""
+    from kb.models import CacheTag
+
+    first, _other = two_guides
+    get(client, f"/en/guides/{first.slug}/")
+    assert is_hit(get(client, f"/en/guides/{first.slug}/"))
+    CacheTag.objects.filter(name=f"guide:{first.pk}").update(version=2**62)
+    assert not is_hit(get(client, f"/en/guides/{first.slug}/"))
+
+
+def test_the_cache_keeps_languages_and_query_strings_apart(client, two_guides):
+    first, _other = two_guides
+    english = get(client, f"/en/guides/{first.slug}/")
+    chinese = get(client, f"/zh-hant/guides/{first.slug}/")
+    assert not is_hit(chinese)
+    assert "EN Guide" not in chinese.content.decode() and "First guide" in english.content.decode()
+    get(client, "/en/guides/?kind=real-name")
+    assert not is_hit(get(client, "/en/guides/?kind=activation"))
+
+
+def test_publishing_a_guide_refreshes_every_page_that_shows_it_and_only_those(client, two_guides):
+    first, other = two_guides
+    for url in pages_of(first) + [f"/en/guides/{other.slug}/"]:
+        get(client, url)
+    first.title_en = "First guide, new edition"
+    first.save()
+    services.procedure_publish(procedure=first)
+
+    for url in pages_of(first):
+        response = get(client, url)
+        assert not is_hit(response), url
+        if url != "/en/":  # the home page lists carriers and featured guides, not this one
+            assert "First guide, new edition" in response.content.decode(), url
+    assert is_hit(get(client, f"/en/guides/{other.slug}/"))
+
+
+def test_renaming_a_carrier_refreshes_its_pages(client, two_guides):
+    first, other = two_guides
+    for url in [f"/en/guides/{first.slug}/", f"/en/carriers/{first.carrier.slug}/", "/en/"]:
+        get(client, url)
+    get(client, f"/en/guides/{other.slug}/")
+    carrier = first.carrier
+    carrier.name_en = "New Carrier Name"
+    carrier.save()
+    for url in [f"/en/guides/{first.slug}/", f"/en/carriers/{carrier.slug}/", "/en/"]:
+        html = get(client, url).content.decode()
+        assert "New Carrier Name" in html and "Old Carrier Name" not in html, url
+    assert is_hit(get(client, f"/en/guides/{other.slug}/"))
+
+
+def test_changing_a_region_refreshes_its_pages(client, two_guides):
+    first, _other = two_guides
+    get(client, f"/en/regions/{first.region.slug}/")
+    get(client, f"/en/guides/{first.slug}/")
+    region = first.region
+    region.name_en = "Renamed Region"
+    region.save()
+    assert "Renamed Region" in get(client, f"/en/regions/{region.slug}/").content.decode()
+    assert "Renamed Region" in get(client, f"/en/guides/{first.slug}/").content.decode()
+
+
+def test_an_unpublished_guide_disappears_at_once(client, two_guides):
+    first, _other = two_guides
+    get(client, f"/en/guides/{first.slug}/")
+    get(client, "/en/guides/")
+    services.procedure_unpublish(procedure=first, user=None)
+    assert get(client, f"/en/guides/{first.slug}/").status_code == 404
+    assert "First guide" not in get(client, "/en/guides/").content.decode()
+
+
+def test_a_scheduled_publication_shows_when_its_time_comes(client):
+    start = datetime.datetime(2026, 11, 1, 9, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False):
+        guide = full_guide(title_en="Before the change")
+        guide.title_en = "After the change"
+        guide.save()
+        services.procedure_publish(procedure=guide, publish_at=start + datetime.timedelta(hours=2))
+        get(client, f"/en/guides/{guide.slug}/")
+        cached = get(client, f"/en/guides/{guide.slug}/")
+        assert is_hit(cached) and "Before the change" in cached.content.decode()
+    with time_machine.travel(start + datetime.timedelta(hours=2, seconds=1), tick=False):
+        html = get(client, f"/en/guides/{guide.slug}/").content.decode()
+        assert "After the change" in html
+        assert "After the change" in get(client, "/en/guides/").content.decode()
+
+
+def test_staff_and_previews_are_never_cached(client):
+    guide = full_guide()
+    client.force_login(UserFactory(is_staff=True))
+    get(client, f"/en/guides/{guide.slug}/")
+    assert not is_hit(get(client, f"/en/guides/{guide.slug}/"))
+    assert not is_hit(get(client, f"/en/guides/{guide.slug}/?preview=1"))
+
+
+def test_a_repeat_visit_gets_304_not_modified(client):
+    guide = full_guide()
+    first = client.get(f"/en/guides/{guide.slug}/")
+    assert first.has_header("ETag") and first.has_header("Last-Modified")
+    for _attempt in range(2):  # rendered, then from the cache
+        again = client.get(f"/en/guides/{guide.slug}/", HTTP_IF_NONE_MATCH=first["ETag"])
+        assert again.status_code == 304
+        assert again.content == b""
+    assert client.get(f"/en/guides/{guide.slug}/", HTTP_IF_NONE_MATCH='"other"').status_code == 200
+
+
+# --- Redis ----------------------------------------------------------------------------------------
+
+
+def _redis_reachable(port=6379) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+    except OSError:
+        return False
+    return True
+
+
+@pytest.fixture
+def redis_cache(settings):
+    def use(location):
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "kb.cache.ResilientRedisCache",
+                "LOCATION": location,
+                "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+            }
+        }
+        return caches["default"]
+
+    return use
+
+
+def test_pages_are_cached_in_redis(client, redis_cache):
+    if not _redis_reachable():
+        pytest.skip("Redis is not running on 127.0.0.1:6379 (start it to run this test)")
+    redis_cache("redis://127.0.0.1:6379/15").clear()
+    guide = ProcedureFactory()
+    get(client, f"/en/guides/{guide.slug}/")
+    assert is_hit(get(client, f"/en/guides/{guide.slug}/"))
+
+
+def test_the_site_keeps_serving_when_redis_is_gone(client, redis_cache, caplog):
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()  # nothing listens on this port now
+    redis_cache(f"redis://127.0.0.1:{port}/0")
+    guide = full_guide(title_en="Still here")
+    with caplog.at_level(logging.WARNING):
+        for _attempt in range(2):
+            response = get(client, f"/en/guides/{guide.slug}/")
+            assert response.status_code == 200
+            assert "Still here" in response.content.decode()
+            assert not is_hit(response)
+        assert get(client, "/en/guides/").status_code == 200
+    assert "Redis unavailable" in caplog.text
