@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 
@@ -427,6 +428,11 @@ class Publication(models.Model):
     review_due_on = models.DateField(null=True)
     change_note = models.CharField(_("change note"), max_length=300, blank=True)
     content = models.JSONField(_("content"))
+    # The page body and the list card, rendered per language when publishing
+    # (procedures/rendering.py); used while `rendered_stamp` matches the running code.
+    body_html = models.JSONField(default=dict, blank=True)
+    card_html = models.JSONField(default=dict, blank=True)
+    rendered_stamp = models.CharField(max_length=32, blank=True)
     live_from = models.DateTimeField(_("live from"), db_index=True)
     live_until = models.DateTimeField(_("live until"), default=FAR_FUTURE, db_index=True)
     published_by = models.ForeignKey(
@@ -462,6 +468,14 @@ class Publication(models.Model):
     @property
     def is_review_due(self) -> bool:
         return Procedure.is_review_due.fget(self)
+
+    @property
+    def card(self):
+        """This guide's card in lists, in the reader's language."""
+        from .rendering import render_card, stored
+
+        html = stored(self.card_html, self.rendered_stamp)
+        return mark_safe(html if html is not None else render_card(self))  # noqa: S308
 
 
 class ProcedureDocument(Ordered):

@@ -29,7 +29,7 @@ def live_guides() -> QuerySet[Publication]:
 def listed_guides() -> QuerySet[Publication]:
     """Live guides for lists and cards: without the page content, which only the guide page
     reads (decoding it for every card would cost more than rendering the card)."""
-    return live_guides().defer("content", "search_text")
+    return live_guides().defer("content", "search_text", "body_html")
 
 
 def _live_q(prefix: str) -> Q:
@@ -70,14 +70,14 @@ def region_detail(*, slug: str) -> Region:
             Prefetch("carriers", queryset=_carriers_with_guide_counts()),
             Prefetch(
                 "carriers__publications",
-                queryset=Publication.objects.live().defer("content", "search_text"),
+                queryset=Publication.objects.live().defer("content", "search_text", "body_html"),
                 to_attr="published_guides",
             ),
             Prefetch(
                 "publications",
                 queryset=Publication.objects.live()
                 .filter(carrier__isnull=True)
-                .defer("content", "search_text"),
+                .defer("content", "search_text", "body_html"),
                 to_attr="region_wide_guides",
             ),
         ),
@@ -110,13 +110,19 @@ def guide_detail(*, slug: str, preview: bool = False) -> GuideView:
         Publication.objects.live()
         .filter(slug=slug)
         .order_by("-live_from")
-        .values_list("procedure_id", "live_from", "content")
+        .values_list("procedure_id", "live_from", "content", "body_html", "rendered_stamp")
         .first()
     )
     if publication is None:
         raise Http404("No such guide")
-    procedure_id, live_from, content = publication
-    return GuideView(content, procedure_id=procedure_id, live_from=live_from)
+    procedure_id, live_from, content, body_html, stamp = publication
+    return GuideView(
+        content,
+        procedure_id=procedure_id,
+        live_from=live_from,
+        body_html=body_html,
+        rendered_stamp=stamp,
+    )
 
 
 def _guide_preview(*, slug: str) -> GuideView:

@@ -32,7 +32,13 @@ from .models import (
     Source,
     Step,
 )
-from .snapshots import LANGUAGE_CODES, carrier_block, guide_snapshot, region_block
+from .snapshots import (
+    LANGUAGE_CODES,
+    GuideView,
+    carrier_block,
+    guide_snapshot,
+    region_block,
+)
 
 # Rows are moved this far out of the way while their parent's rows are renumbered.
 _POSITION_OFFSET = 1_000_000
@@ -232,6 +238,7 @@ def publication_create(
         **publication_values(procedure, snapshot),
         **{_field("change_note", code): note for code, note in change_note.items()},
     )
+    publication_render(publication)
     Procedure.objects.filter(pk=procedure.pk).update(status=Procedure.Status.PUBLISHED)
     page_cache.bump(f"guide:{procedure.pk}", "guides")
     if live_from > now:
@@ -319,10 +326,27 @@ def publications_refresh_related(*, carrier: Carrier | None = None, region: Regi
         block, current, key = carrier_block(carrier), current.filter(carrier=carrier), "carrier"
     else:
         block, current, key = region_block(region), current.filter(region=region), "region"
-    for publication in current.only("pk", "content"):
+    for publication in current.select_related("carrier", "region"):
         if publication.content.get(key) != block:
             publication.content[key] = block
             Publication.objects.filter(pk=publication.pk).update(content=publication.content)
+            publication_render(publication)
+
+
+def publication_render(publication: Publication) -> None:
+    """Render and store a publication's page body and card in every language."""
+    from .rendering import render_all_languages, render_body, render_card, render_stamp
+
+    publication.body_html = render_all_languages(
+        render_body, lambda: GuideView(publication.content, procedure_id=publication.procedure_id)
+    )
+    publication.card_html = render_all_languages(render_card, lambda: publication)
+    publication.rendered_stamp = render_stamp()
+    Publication.objects.filter(pk=publication.pk).update(
+        body_html=publication.body_html,
+        card_html=publication.card_html,
+        rendered_stamp=publication.rendered_stamp,
+    )
 
 
 def live_publication(procedure: Procedure) -> Publication | None:

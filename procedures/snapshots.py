@@ -155,11 +155,30 @@ class RegionItem(Item):
 class GuideView:
     """A guide's page content in the active language."""
 
-    def __init__(self, content: dict, *, is_preview=False, procedure_id=None, live_from=None):
+    def __init__(
+        self,
+        content: dict,
+        *,
+        is_preview=False,
+        procedure_id=None,
+        live_from=None,
+        body_html=None,
+        rendered_stamp=None,
+    ):
         self.content = content
         self.procedure_id = procedure_id
         self.live_from = live_from
         self.is_preview = is_preview
+        self._body_html = body_html
+        self._rendered_stamp = rendered_stamp
+
+    @property
+    def body(self) -> SafeString:
+        """The page body: as rendered when publishing, or now (previews, older renderings)."""
+        from .rendering import render_body, stored
+
+        html = stored(self._body_html, self._rendered_stamp)
+        return mark_safe(html if html is not None else render_body(self))  # noqa: S308
 
     @cached_property
     def carrier(self) -> CarrierItem | None:

@@ -7,12 +7,15 @@ guides already.
 """
 
 import json
+import multiprocessing
+import os
 import random
 import sys
+from concurrent.futures import ProcessPoolExecutor
 from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 from tqdm import tqdm
 
@@ -139,7 +142,24 @@ class Command(BaseCommand):
                 )
             progress.update(min(BATCH, guides - start))
         progress.close()
+        self._render(guides, quiet=options["verbosity"] == 0)
         self.stdout.write(f"Generated {guides} published guides.")
+
+    def _render(self, guides, *, quiet):
+        """Publishing renders each guide's page body and card (procedures/rendering.py); done
+        here in one process per core, as a real publish would render one guide at a time."""
+        ids = list(Publication.objects.order_by("pk").values_list("pk", flat=True))
+        chunks = [ids[start : start + 100] for start in range(0, len(ids), 100)]
+        connections.close_all()  # each worker opens its own
+        progress = tqdm(total=guides, unit="render", file=sys.stderr, disable=quiet)
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=context) as pool:
+            for rendered in pool.map(_render_chunk, chunks):
+                with transaction.atomic():
+                    for pk, values in rendered:
+                        Publication.objects.filter(pk=pk).update(**values)
+                progress.update(len(rendered))
+        progress.close()
 
     def _reference_data(self, text):
         regions = [
@@ -327,6 +347,9 @@ class Command(BaseCommand):
             "live_from": now - timedelta(days=1),
             "live_until": FAR_FUTURE,
             "created_at": now,
+            "body_html": "{}",
+            "card_html": "{}",
+            "rendered_stamp": "",
             "title": values["title_zh_hans"],
             "summary": values["summary_zh_hans"],
             "change_note": "",
@@ -357,3 +380,24 @@ def _names(document):
         code: getattr(document, f"name_{code.replace('-', '_')}")
         for code in ("zh-hans", "zh-hant", "en")
     }
+
+
+def _render_chunk(ids):
+    from procedures.rendering import render_all_languages, render_body, render_card, render_stamp
+    from procedures.snapshots import GuideView
+
+    results = []
+    publications = Publication.objects.filter(pk__in=ids).select_related("carrier", "region")
+    for publication in publications:
+        body = render_all_languages(
+            render_body, lambda p=publication: GuideView(p.content, procedure_id=p.procedure_id)
+        )
+        card = render_all_languages(render_card, lambda p=publication: p)
+        results.append(
+            (
+                publication.pk,
+                {"body_html": body, "card_html": card, "rendered_stamp": render_stamp()},
+            )
+        )
+    connections.close_all()
+    return results
