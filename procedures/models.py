@@ -427,11 +427,7 @@ class Publication(models.Model):
     last_verified_on = models.DateField(null=True)
     review_due_on = models.DateField(null=True)
     change_note = models.CharField(_("change note"), max_length=300, blank=True)
-    content = models.JSONField(_("content"))
-    # The page body and the list card, rendered per language when publishing
-    # (procedures/rendering.py); used while `rendered_stamp` matches the running code.
-    body_html = models.JSONField(default=dict, blank=True)
-    card_html = models.JSONField(default=dict, blank=True)
+    # Which code rendered the stored page and card (procedures/rendering.py).
     rendered_stamp = models.CharField(max_length=32, blank=True)
     live_from = models.DateTimeField(_("live from"), db_index=True)
     live_until = models.DateTimeField(_("live until"), default=FAR_FUTURE, db_index=True)
@@ -471,11 +467,32 @@ class Publication(models.Model):
 
     @property
     def card(self):
-        """This guide's card in lists, in the reader's language."""
-        from .rendering import render_card, stored
+        """This guide's card in lists, in the reader's language (load `page` with it)."""
+        from .rendering import render_card, render_stamp
 
-        html = stored(self.card_html, self.rendered_stamp)
-        return mark_safe(html if html is not None else render_card(self))  # noqa: S308
+        if self.rendered_stamp == render_stamp() and self.page.rendered_card:
+            return mark_safe(self.page.rendered_card)  # noqa: S308 - rendered from a template
+        return mark_safe(render_card(self))  # noqa: S308
+
+
+class PublicationPage(models.Model):
+    """The heavy part of a publication, in its own table so that scanning the publications for
+    lists and counts never reads it: the page content as data, and the page body and list card
+    as rendered per language when publishing."""
+
+    publication = models.OneToOneField(
+        Publication, on_delete=models.CASCADE, primary_key=True, related_name="page"
+    )
+    content = models.JSONField(_("content"))
+    rendered_body = models.TextField(blank=True)
+    rendered_card = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("published page")
+        verbose_name_plural = _("published pages")
+
+    def __str__(self):
+        return str(self.publication)
 
 
 class ProcedureDocument(Ordered):

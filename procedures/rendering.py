@@ -49,10 +49,3 @@ def render_all_languages(render, make_guide) -> dict[str, str]:
         with translation.override(code):
             rendered[code] = render(make_guide())
     return rendered
-
-
-def stored(rendered: dict | None, stamp: str | None) -> str | None:
-    """The stored rendering for the active language, if it was made by the current code."""
-    if rendered and stamp == render_stamp():
-        return rendered.get(translation.get_language())
-    return None

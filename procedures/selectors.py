@@ -15,11 +15,16 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from . import services
 from .filters import SIM_TYPE_FIELDS, GuideFilter
 from .models import Carrier, Channel, Document, Procedure, Publication, Region
-from .snapshots import GuideView, guide_snapshot
+from .snapshots import GuideView, PublishedGuidePage, guide_snapshot
+
+RENDERED_BODIES = [
+    f"page__rendered_body_{code.replace('-', '_')}" for code, _ in settings.LANGUAGES
+]
 
 
 def live_guides() -> QuerySet[Publication]:
@@ -29,7 +34,11 @@ def live_guides() -> QuerySet[Publication]:
 def listed_guides() -> QuerySet[Publication]:
     """Live guides for lists and cards: without the page content, which only the guide page
     reads (decoding it for every card would cost more than rendering the card)."""
-    return live_guides().defer("content", "search_text", "body_html")
+    return (
+        live_guides()
+        .select_related("page")
+        .defer("search_text", "page__content", "page__rendered_body", *RENDERED_BODIES)
+    )
 
 
 def _live_q(prefix: str) -> Q:
@@ -70,14 +79,14 @@ def region_detail(*, slug: str) -> Region:
             Prefetch("carriers", queryset=_carriers_with_guide_counts()),
             Prefetch(
                 "carriers__publications",
-                queryset=Publication.objects.live().defer("content", "search_text", "body_html"),
+                queryset=Publication.objects.live().defer("search_text"),
                 to_attr="published_guides",
             ),
             Prefetch(
                 "publications",
                 queryset=Publication.objects.live()
                 .filter(carrier__isnull=True)
-                .defer("content", "search_text", "body_html"),
+                .defer("search_text"),
                 to_attr="region_wide_guides",
             ),
         ),
@@ -98,31 +107,36 @@ def carrier_detail(*, slug: str) -> Carrier:
 # --- Guide page -------------------------------------------------------------------------------
 
 
-def guide_detail(*, slug: str, preview: bool = False) -> GuideView:
-    """A guide's page as readers see it: its live publication, in two queries.
+def guide_detail(*, slug: str, preview: bool = False):
+    """A guide's page as readers see it: its live publication, in one query.
 
     `preview` (staff only): the editors' working copy instead, shown the same way.
     """
     if preview:
         return _guide_preview(slug=slug)
-    # One query: the snapshot holds everything the page shows, carrier and region included.
+    language = get_language().replace("-", "_")
+    languages = [code.replace("-", "_") for code, _name in settings.LANGUAGES]
     publication = (
         Publication.objects.live()
         .filter(slug=slug)
         .order_by("-live_from")
-        .values_list("procedure_id", "live_from", "content", "body_html", "rendered_stamp")
+        .select_related("page")
+        .only(
+            "procedure_id",
+            "live_from",
+            "rendered_stamp",
+            "carrier_id",
+            "region_id",
+            "last_verified_on",
+            "review_due_on",
+            f"page__rendered_body_{language}",
+            *[f"{field}_{code}" for field in ("title", "summary") for code in languages],
+        )
         .first()
     )
     if publication is None:
         raise Http404("No such guide")
-    procedure_id, live_from, content, body_html, stamp = publication
-    return GuideView(
-        content,
-        procedure_id=procedure_id,
-        live_from=live_from,
-        body_html=body_html,
-        rendered_stamp=stamp,
-    )
+    return PublishedGuidePage(publication)
 
 
 def _guide_preview(*, slug: str) -> GuideView:

@@ -26,6 +26,7 @@ from .models import (
     Procedure,
     ProcedureDocument,
     Publication,
+    PublicationPage,
     Region,
     RegionSource,
     SimType,
@@ -165,7 +166,6 @@ def publication_values(procedure: Procedure, snapshot: dict) -> dict:
         "search_text": _search_text(procedure),
         "last_verified_on": procedure.last_verified_on,
         "review_due_on": procedure.review_due_on,
-        "content": snapshot,
     }
     for code in LANGUAGE_CODES:
         values[_field("title", code)] = getattr(procedure, _field("title", code))
@@ -224,7 +224,7 @@ def publication_create(
     snapshot = guide_snapshot(procedure)
     # "What changed" travels with the guide: earlier notes, then this one, newest first.
     current = live_publication(procedure)
-    snapshot["changes"] = list(current.content.get("changes", [])) if current else []
+    snapshot["changes"] = list(current.page.content.get("changes", [])) if current else []
     if any(change_note.values()):
         snapshot["changes"].insert(0, {"date": live_from.isoformat(), "note": change_note})
     # The live publication ends when this one starts; one still scheduled never starts.
@@ -238,6 +238,7 @@ def publication_create(
         **publication_values(procedure, snapshot),
         **{_field("change_note", code): note for code, note in change_note.items()},
     )
+    PublicationPage.objects.create(publication=publication, content=snapshot)
     publication_render(publication)
     Procedure.objects.filter(pk=procedure.pk).update(status=Procedure.Status.PUBLISHED)
     page_cache.bump(f"guide:{procedure.pk}", "guides")
@@ -326,27 +327,36 @@ def publications_refresh_related(*, carrier: Carrier | None = None, region: Regi
         block, current, key = carrier_block(carrier), current.filter(carrier=carrier), "carrier"
     else:
         block, current, key = region_block(region), current.filter(region=region), "region"
-    for publication in current.select_related("carrier", "region"):
-        if publication.content.get(key) != block:
-            publication.content[key] = block
-            Publication.objects.filter(pk=publication.pk).update(content=publication.content)
+    for publication in current.select_related("page", "carrier", "region"):
+        page = publication.page
+        if page.content.get(key) != block:
+            page.content[key] = block
+            PublicationPage.objects.filter(pk=page.pk).update(content=page.content)
             publication_render(publication)
+
+
+def publication_rendered_fields(publication: Publication) -> dict[str, str]:
+    """A publication's page body and card in every language, as PublicationPage fields."""
+    from .rendering import render_all_languages, render_body, render_card
+
+    content = publication.page.content
+    bodies = render_all_languages(
+        render_body, lambda: GuideView(content, procedure_id=publication.procedure_id)
+    )
+    cards = render_all_languages(render_card, lambda: publication)
+    fields = {_field("rendered_body", code): html for code, html in bodies.items()}
+    fields |= {_field("rendered_card", code): html for code, html in cards.items()}
+    return fields
 
 
 def publication_render(publication: Publication) -> None:
     """Render and store a publication's page body and card in every language."""
-    from .rendering import render_all_languages, render_body, render_card, render_stamp
+    from .rendering import render_stamp
 
-    publication.body_html = render_all_languages(
-        render_body, lambda: GuideView(publication.content, procedure_id=publication.procedure_id)
+    PublicationPage.objects.filter(pk=publication.pk).update(
+        **publication_rendered_fields(publication)
     )
-    publication.card_html = render_all_languages(render_card, lambda: publication)
-    publication.rendered_stamp = render_stamp()
-    Publication.objects.filter(pk=publication.pk).update(
-        body_html=publication.body_html,
-        card_html=publication.card_html,
-        rendered_stamp=publication.rendered_stamp,
-    )
+    Publication.objects.filter(pk=publication.pk).update(rendered_stamp=render_stamp())
 
 
 def live_publication(procedure: Procedure) -> Publication | None:
@@ -594,9 +604,10 @@ def _publish_if_changed(procedure: Procedure, change_note, report: ImportReport)
     current = live_publication(procedure)
     if current is not None:
         snapshot = guide_snapshot(working)
-        snapshot["changes"] = current.content.get("changes", [])
+        snapshot["changes"] = current.page.content.get("changes", [])
         wanted = publication_values(working, snapshot)
-        if all(getattr(current, name) == value for name, value in wanted.items()):
+        unchanged = all(getattr(current, name) == value for name, value in wanted.items())
+        if unchanged and current.page.content == snapshot:
             return
     try:
         procedure_publish(procedure=working, change_note=_translated_dict(change_note))

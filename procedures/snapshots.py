@@ -155,30 +155,17 @@ class RegionItem(Item):
 class GuideView:
     """A guide's page content in the active language."""
 
-    def __init__(
-        self,
-        content: dict,
-        *,
-        is_preview=False,
-        procedure_id=None,
-        live_from=None,
-        body_html=None,
-        rendered_stamp=None,
-    ):
+    def __init__(self, content: dict, *, is_preview=False, procedure_id=None):
         self.content = content
         self.procedure_id = procedure_id
-        self.live_from = live_from
         self.is_preview = is_preview
-        self._body_html = body_html
-        self._rendered_stamp = rendered_stamp
 
     @property
     def body(self) -> SafeString:
-        """The page body: as rendered when publishing, or now (previews, older renderings)."""
-        from .rendering import render_body, stored
+        """The page body, rendered now (previews, and pages stored by older code)."""
+        from .rendering import render_body
 
-        html = stored(self._body_html, self._rendered_stamp)
-        return mark_safe(html if html is not None else render_body(self))  # noqa: S308
+        return mark_safe(render_body(self))  # noqa: S308 - rendered from a template
 
     @cached_property
     def carrier(self) -> CarrierItem | None:
@@ -357,3 +344,33 @@ class GuideView:
 class Change:
     live_from: datetime.datetime
     change_note: str
+
+
+class PublishedGuidePage:
+    """A live guide page as readers get it: the body stored when publishing and the few fields
+    the page's head and notices need, from one query. Pages stored by other code (after a
+    deploy) are rendered live from the publication's content."""
+
+    is_preview = False
+
+    def __init__(self, publication):
+        self.publication = publication
+        self.procedure_id = publication.procedure_id
+        self.live_from = publication.live_from
+        self.carrier_id = publication.carrier_id
+        self.region_id = publication.region_id
+        self.title = publication.title
+        self.summary = publication.summary
+        self.last_verified_on = publication.last_verified_on
+        self.is_review_due = publication.is_review_due
+
+    @property
+    def body(self) -> SafeString:
+        from .rendering import render_stamp
+
+        if self.publication.rendered_stamp == render_stamp():
+            stored = self.publication.page.rendered_body
+            if stored:
+                return mark_safe(stored)  # noqa: S308 - rendered from a template when publishing
+        content = type(self.publication.page).objects.get(pk=self.publication.pk).content
+        return GuideView(content, procedure_id=self.procedure_id).body

@@ -12,6 +12,7 @@ from .models import (
     Procedure,
     ProcedureDocument,
     Publication,
+    PublicationPage,
     Region,
     RegionSource,
     Source,
@@ -85,3 +86,10 @@ class RegionSourceTranslation(TranslationOptions):
 @register(Publication)
 class PublicationTranslation(TranslationOptions):
     fields = ("title", "summary", "change_note")
+
+
+@register(PublicationPage)
+class PublicationPageTranslation(TranslationOptions):
+    # Rendered per language when publishing; never empty for a language, so no fallbacks.
+    fields = ("rendered_body", "rendered_card")
+    fallback_languages = {"default": ()}

@@ -38,10 +38,10 @@ def guide_detail(request, slug):
     response = render(request, "procedures/guide_detail.html", {"guide": guide})
     if not preview:
         tag(request, f"guide:{guide.procedure_id}")
-        if guide.carrier:
-            tag(request, f"carrier:{guide.carrier.id}")
-        if guide.region:
-            tag(request, f"region:{guide.region.id}")
+        if guide.carrier_id:
+            tag(request, f"carrier:{guide.carrier_id}")
+        if guide.region_id:
+            tag(request, f"region:{guide.region_id}")
         response["Last-Modified"] = http_date(guide.live_from.timestamp())
     return response
 

@@ -71,7 +71,6 @@ def _bulk_guides(count: int, carriers, start: int = 0) -> None:
             title_en=procedure.title_en,
             summary_zh_hans=procedure.summary_zh_hans,
             search_text=f"{procedure.title_en} {procedure.title_zh_hans}".lower(),
-            content={},
             live_from=since,
         )
         for procedure in procedures

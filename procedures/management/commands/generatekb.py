@@ -30,6 +30,7 @@ from procedures.models import (
     Procedure,
     ProcedureDocument,
     Publication,
+    PublicationPage,
     Region,
     Source,
     Step,
@@ -37,6 +38,11 @@ from procedures.models import (
 from procedures.snapshots import SNAPSHOT_FORMAT, carrier_block, region_block
 
 BATCH = 250
+RENDERED_FIELDS = [
+    f"{field}{suffix}"
+    for field in ("rendered_body", "rendered_card")
+    for suffix in ("", "_zh_hans", "_zh_hant", "_en")
+]
 EMPTY = {"zh-hans": "", "zh-hant": "", "en": ""}
 
 ZH = [
@@ -154,10 +160,13 @@ class Command(BaseCommand):
         progress = tqdm(total=guides, unit="render", file=sys.stderr, disable=quiet)
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=context) as pool:
-            for rendered in pool.map(_render_chunk, chunks):
+            for rendered, stamp in pool.map(_render_chunk, chunks):
                 with transaction.atomic():
-                    for pk, values in rendered:
-                        Publication.objects.filter(pk=pk).update(**values)
+                    for pk, fields in rendered:
+                        PublicationPage.objects.filter(pk=pk).update(**fields)
+                    Publication.objects.filter(pk__in=[pk for pk, _ in rendered]).update(
+                        rendered_stamp=stamp
+                    )
                 progress.update(len(rendered))
         progress.close()
 
@@ -240,7 +249,15 @@ class Command(BaseCommand):
                 }
             )
         Procedure.objects.bulk_create([plan["procedure"] for plan in plans])
-        rows = {Step: [], Faq: [], Note: [], ProcedureDocument: [], Source: [], Publication: []}
+        rows = {
+            Step: [],
+            Faq: [],
+            Note: [],
+            ProcedureDocument: [],
+            Source: [],
+            Publication: [],
+            PublicationPage: [],
+        }
         now = timezone.now()
         for plan in plans:
             procedure = plan["procedure"]
@@ -287,8 +304,19 @@ class Command(BaseCommand):
                         **columns("title", title),
                     }
                 )
-            rows[Publication].append(self._publication(procedure, plan, now))
+            publication, content = self._publication(procedure, plan, now)
+            rows[Publication].append(publication)
+            rows[PublicationPage].append(content)
         for model, values in rows.items():
+            if model is PublicationPage:
+                # Pages hang off their publications: link them by procedure once inserted.
+                ids = dict(
+                    Publication.objects.filter(
+                        procedure__in=[plan["procedure"] for plan in plans]
+                    ).values_list("procedure_id", "pk")
+                )
+                for page in values:
+                    page["publication_id"] = ids[page.pop("procedure_id")]
             insert_rows(model, values)
 
     def _publication(self, procedure, plan, now):
@@ -343,12 +371,9 @@ class Command(BaseCommand):
             "procedure_id": procedure.pk,
             "region_id": procedure.region_id,
             "carrier_id": procedure.carrier_id,
-            "content": json.dumps(snapshot, ensure_ascii=False),
             "live_from": now - timedelta(days=1),
             "live_until": FAR_FUTURE,
             "created_at": now,
-            "body_html": "{}",
-            "card_html": "{}",
             "rendered_stamp": "",
             "title": values["title_zh_hans"],
             "summary": values["summary_zh_hans"],
@@ -356,6 +381,10 @@ class Command(BaseCommand):
             "change_note_zh_hans": "",
             "change_note_zh_hant": "",
             "change_note_en": "",
+        }, {
+            "procedure_id": procedure.pk,
+            "content": json.dumps(snapshot, ensure_ascii=False),
+            **dict.fromkeys(RENDERED_FIELDS, ""),
         }
 
 
@@ -383,21 +412,13 @@ def _names(document):
 
 
 def _render_chunk(ids):
-    from procedures.rendering import render_all_languages, render_body, render_card, render_stamp
-    from procedures.snapshots import GuideView
+    from procedures.rendering import render_stamp
 
     results = []
-    publications = Publication.objects.filter(pk__in=ids).select_related("carrier", "region")
+    publications = Publication.objects.filter(pk__in=ids).select_related(
+        "carrier", "region", "page"
+    )
     for publication in publications:
-        body = render_all_languages(
-            render_body, lambda p=publication: GuideView(p.content, procedure_id=p.procedure_id)
-        )
-        card = render_all_languages(render_card, lambda p=publication: p)
-        results.append(
-            (
-                publication.pk,
-                {"body_html": body, "card_html": card, "rendered_stamp": render_stamp()},
-            )
-        )
+        results.append((publication.pk, services.publication_rendered_fields(publication)))
     connections.close_all()
-    return results
+    return results, render_stamp()

@@ -18,7 +18,9 @@ class Command(BaseCommand):
             ~Q(rendered_stamp=render_stamp())
         )
         count = 0
-        for publication in stale.select_related("carrier", "region").iterator(chunk_size=200):
+        for publication in stale.select_related("carrier", "region", "page").iterator(
+            chunk_size=200
+        ):
             services.publication_render(publication)
             count += 1
         self.stdout.write(f"Rendered {count} guides again.")
