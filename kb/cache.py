@@ -56,7 +56,8 @@ def bump(*tags: str) -> None:
 
 def schedule_go_live(when) -> None:
     """A publication will go live at `when`: pages must not outlive that moment."""
-    _set_next_go_live(min(when.timestamp(), _versions([NEXT_GO_LIVE]).get(NEXT_GO_LIVE) or 1e18))
+    known = versions([NEXT_GO_LIVE]).get(NEXT_GO_LIVE)  # in nanoseconds; 0: none
+    _set_next_go_live(min(when.timestamp(), known / 1e9) if known else when.timestamp())
 
 
 def _set_next_go_live(timestamp: float | None) -> None:
@@ -79,7 +80,7 @@ def _next_go_live_from_database() -> float | None:
     return upcoming.timestamp() if upcoming else None
 
 
-def _versions(names) -> dict[str, int]:
+def versions(names) -> dict[str, int]:
     """Current versions of these tags, in one small query (the cache hit's only one)."""
     names = list(names)
     if not names:
@@ -141,14 +142,14 @@ class PageCacheMiddleware:
         entry = cache.get(key)
         if entry is None:
             return None
-        versions = _versions([*entry["tags"], NEXT_GO_LIVE])
-        next_go_live = versions.pop(NEXT_GO_LIVE, 0)
+        current = versions([*entry["tags"], NEXT_GO_LIVE])
+        next_go_live = current.pop(NEXT_GO_LIVE, 0)
         if next_go_live and time.time_ns() >= next_go_live:
             # A scheduled publication has started since: every page may show it.
             bump(EVERYTHING)
             _set_next_go_live(_next_go_live_from_database())
             return None
-        if any(versions.get(name) != seen for name, seen in entry["tags"].items()):
+        if any(current.get(name) != seen for name, seen in entry["tags"].items()):
             return None
         response = HttpResponse(entry["content"], status=200)
         for header, value in entry["headers"].items():
@@ -158,8 +159,8 @@ class PageCacheMiddleware:
 
     @staticmethod
     def _store(key, response, tags, started: int) -> None:
-        versions = _versions(tags)
-        missing = [name for name in tags if name not in versions]
+        current = versions(tags)
+        missing = [name for name in tags if name not in current]
         if missing:
             from .models import CacheTag
 
@@ -167,13 +168,13 @@ class PageCacheMiddleware:
             CacheTag.objects.bulk_create(
                 [CacheTag(name=name, version=1) for name in missing], ignore_conflicts=True
             )
-            versions |= _versions(missing)
-        if any(version > started for version in versions.values()):
+            current |= versions(missing)
+        if any(version > started for version in current.values()):
             return  # content changed while this page was rendered: do not keep it
         entry = {
             "content": response.content,
             "headers": {h: response[h] for h in STORED_HEADERS if response.has_header(h)},
-            "tags": {name: versions[name] for name in tags},
+            "tags": {name: current[name] for name in tags},
         }
         cache.set(key, entry, timeout=PAGE_TIMEOUT)
 

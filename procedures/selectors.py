@@ -11,15 +11,14 @@ from functools import cached_property
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.translation import get_language
 
-from . import services
-from .filters import SIM_TYPE_FIELDS, GuideFilter
-from .models import Carrier, Channel, Document, Procedure, Publication, Region
+from . import listing, services
+from .filters import GuideFilter
+from .models import Carrier, Document, Procedure, Publication, Region
 from .snapshots import GuideView, PublishedGuidePage, guide_snapshot
 
 RENDERED_BODIES = [
@@ -41,67 +40,72 @@ def listed_guides() -> QuerySet[Publication]:
     )
 
 
-def _live_q(prefix: str) -> Q:
-    now = timezone.now()
-    return Q(**{f"{prefix}live_from__lte": now, f"{prefix}live_until__gt": now})
-
-
 # --- Home, region and carrier pages -----------------------------------------------------------
 
 
-def _carriers_with_guide_counts() -> QuerySet[Carrier]:
-    return Carrier.objects.annotate(
-        guide_count=Count("publications", filter=_live_q("publications__"))
-    )
+def _cards(ids: list[int]) -> list[Publication]:
+    """The listed guides with these ids, in this order (one query)."""
+    found = {guide.pk: guide for guide in listed_guides().filter(pk__in=ids)}
+    return [found[pk] for pk in ids if pk in found]
 
 
 def regions_with_carriers() -> list[Region]:
-    return list(
-        Region.objects.prefetch_related(
-            Prefetch("carriers", queryset=_carriers_with_guide_counts())
-        )
-    )
+    index = listing.guide_index()
+    regions = list(Region.objects.prefetch_related("carriers"))
+    for region in regions:
+        for carrier in region.carriers.all():
+            carrier.guide_count = index.option("carrier", carrier.pk).bit_count()
+    return regions
 
 
 def featured_guides(*, limit: int = 6) -> list[Publication]:
-    return list(listed_guides().filter(is_featured=True)[:limit])
+    index = listing.guide_index()
+    return _cards(index.page(index.option("featured", True), 1, limit))
 
 
-def guides_for_any_region() -> list[Publication]:
+def guides_for_any_region(*, limit: int = 20) -> list[Publication]:
     """Guides that apply wherever the reader is (eSIM basics)."""
-    return list(listed_guides().filter(region__isnull=True, carrier__isnull=True))
+    index = listing.guide_index()
+    bits = index.option("region", None) & index.option("carrier", None)
+    return _cards(index.page(bits, 1, limit))
+
+
+GUIDES_PER_CARRIER_ON_REGION_PAGE = 10
 
 
 def region_detail(*, slug: str) -> Region:
-    return get_object_or_404(
-        Region.objects.prefetch_related(
-            "sources",
-            Prefetch("carriers", queryset=_carriers_with_guide_counts()),
-            Prefetch(
-                "carriers__publications",
-                queryset=Publication.objects.live().defer("search_text"),
-                to_attr="published_guides",
-            ),
-            Prefetch(
-                "publications",
-                queryset=Publication.objects.live()
-                .filter(carrier__isnull=True)
-                .defer("search_text"),
-                to_attr="region_wide_guides",
-            ),
-        ),
-        slug=slug,
-    )
+    """A region with its rules, its carriers (each with its first guides and how many it has)
+    and the guides that apply to all its operators."""
+    region = get_object_or_404(Region.objects.prefetch_related("sources", "carriers"), slug=slug)
+    index = listing.guide_index()
+    shown = {}
+    for carrier in region.carriers.all():
+        bits = index.option("carrier", carrier.pk)
+        carrier.guide_count = bits.bit_count()
+        shown[carrier.pk] = index.page(bits, 1, GUIDES_PER_CARRIER_ON_REGION_PAGE)
+    everywhere = index.option("region", region.pk) & index.option("carrier", None)
+    region_wide = index.page(everywhere, 1, 50)
+    wanted = [pk for ids in shown.values() for pk in ids] + region_wide
+    cards = {guide.pk: guide for guide in _cards(wanted)}
+    for carrier in region.carriers.all():
+        carrier.published_guides = [cards[pk] for pk in shown[carrier.pk] if pk in cards]
+    region.region_wide_guides = [cards[pk] for pk in region_wide if pk in cards]
+    return region
+
+
+GUIDES_ON_CARRIER_PAGE = 20
 
 
 def carrier_detail(*, slug: str) -> Carrier:
-    return get_object_or_404(
-        Carrier.objects.select_related("region").prefetch_related(
-            "contact_numbers",
-            Prefetch("publications", queryset=listed_guides(), to_attr="published_guides"),
-        ),
-        slug=slug,
+    """A carrier with its first guides (the rest are one click away, in the filtered list)."""
+    carrier = get_object_or_404(
+        Carrier.objects.select_related("region").prefetch_related("contact_numbers"), slug=slug
     )
+    index = listing.guide_index()
+    bits = index.option("carrier", carrier.pk)
+    carrier.guide_count = bits.bit_count()
+    carrier.published_guides = _cards(index.page(bits, 1, GUIDES_ON_CARRIER_PAGE))
+    return carrier
 
 
 # --- Guide page -------------------------------------------------------------------------------
@@ -179,52 +183,41 @@ class GuideList:
         return bool(self.form.errors)
 
 
-def _facet_counts(filterset: GuideFilter, active: dict) -> dict[str, Counter]:
+FACETS = ["region", "carrier", "kind", "sim", "channel", "document"]
+
+
+def _option_bits(index, filterset: GuideFilter, name: str, value) -> int:
+    """The guides one filter value lets through (the index knows regions and carriers by id)."""
+    if name == "q":
+        return index.matching(value)
+    if name == "region":
+        return index.option("region", filterset.region_ids[value])
+    if name == "carrier":
+        return index.option("carrier", filterset.carrier_ids[value])
+    return index.option(name, value)
+
+
+def _facet_counts(index, filterset: GuideFilter, selected: dict[str, int]) -> dict[str, Counter]:
     """For each filter, how many guides each of its options would give, combined with the
     other active filters (a filter's own value is left out so its alternatives stay visible)."""
-
-    def matching(excluded: str) -> QuerySet[Publication]:
-        queryset = Publication.objects.live().order_by()
-        for name, value in active.items():
-            if name != excluded:
-                queryset = filterset.filters[name].filter(queryset, value)
-        return queryset
-
-    def grouped(queryset, column, names) -> Counter:
-        rows = queryset.values(column).annotate(n=Count("pk"))
-        return Counter({names[row[column]]: row["n"] for row in rows if row[column] in names})
-
-    def flagged(queryset, conditions: dict[str, Q]) -> Counter:
-        counts = queryset.aggregate(
-            **{f"c{index}": Count("pk", filter=q) for index, q in enumerate(conditions.values())}
-        )
-        return Counter(
-            {
-                key: counts[f"c{index}"]
-                for index, key in enumerate(conditions)
-                if counts[f"c{index}"]
-            }
-        )
-
-    region_slugs = {pk: slug for slug, pk in filterset.region_ids.items()}
-    carrier_slugs = {pk: slug for slug, pk in filterset.carrier_ids.items()}
-    return {
-        "region": grouped(matching("region"), "region_id", region_slugs),
-        "carrier": grouped(matching("carrier"), "carrier_id", carrier_slugs),
-        "kind": grouped(matching("kind"), "kind", {kind: kind for kind in Procedure.Kind.values}),
-        "sim": flagged(
-            matching("sim"),
-            {sim_type: Q(**{flag: True}) for sim_type, flag in SIM_TYPE_FIELDS.items()},
-        ),
-        "channel": flagged(
-            matching("channel"),
-            {channel: Q(channels__contains=f"|{channel}|") for channel in Channel.values},
-        ),
-        "document": flagged(
-            matching("document"),
-            {slug: Q(document_slugs__contains=f"|{slug}|") for slug in filterset.document_slugs},
-        ),
+    slugs = {
+        "region": {pk: slug for slug, pk in filterset.region_ids.items()},
+        "carrier": {pk: slug for slug, pk in filterset.carrier_ids.items()},
     }
+    facets = {}
+    for name in FACETS:
+        others = index.everything
+        for other, bits in selected.items():
+            if other != name:
+                others &= bits
+        counts = Counter()
+        for option, bits in index.facets[name].items():
+            key = slugs[name].get(option) if name in slugs else option
+            count = (others & bits).bit_count()
+            if key is not None and count:
+                counts[key] = count
+        facets[name] = counts
+    return facets
 
 
 def _label_choices_with_counts(filterset: GuideFilter, facets: dict, active: dict) -> None:
@@ -264,7 +257,7 @@ def guide_list(*, params, page_number: int = 1) -> GuideList:
     )
     documents = list(Document.objects.all())
     filterset = GuideFilter(
-        params, queryset=Publication.objects.live(), carriers=carriers, documents=documents
+        params, queryset=Publication.objects.none(), carriers=carriers, documents=documents
     )
     filterset.form.is_valid()
     cleaned = getattr(filterset.form, "cleaned_data", {})
@@ -274,15 +267,16 @@ def guide_list(*, params, page_number: int = 1) -> GuideList:
         if value not in (None, "") and name not in filterset.form.errors
     }
 
-    facets = _facet_counts(filterset, active)
-    kinds = facets["kind"]
-    # Every guide has exactly one kind, so the kind counts add up to the total.
-    total = kinds.get(active["kind"], 0) if "kind" in active else sum(kinds.values())
+    index = listing.guide_index()
+    selected = {name: _option_bits(index, filterset, name, value) for name, value in active.items()}
+    matching = index.everything
+    for bits in selected.values():
+        matching &= bits
+    total = matching.bit_count()
+    facets = _facet_counts(index, filterset, selected)
     _label_choices_with_counts(filterset, facets, active)
 
-    results = listed_guides()
-    for name, value in active.items():
-        results = filterset.filters[name].filter(results, value)
-    paginator = CountedPaginator(results, settings.KB_GUIDES_PER_PAGE, count=total)
-    page = paginator.page(min(page_number, paginator.num_pages))
+    paginator = CountedPaginator([], settings.KB_GUIDES_PER_PAGE, count=total)
+    number = min(page_number, paginator.num_pages)
+    page = Page(_cards(index.page(matching, number, paginator.per_page)), number, paginator)
     return GuideList(filterset=filterset, page=page, total=total, facets=facets)

@@ -4,6 +4,7 @@ from django.core.management import call_command
 from django.utils import translation
 from reversion.models import Revision
 
+from procedures import listing
 from procedures.models import Carrier, Document, Procedure, Region
 
 
@@ -13,6 +14,7 @@ def _fast_and_isolated(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     cache.clear()  # pages are cached in tests as in production; each test starts empty
+    listing.forget()
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()

@@ -279,3 +279,15 @@ def test_home_lists_guides_that_apply_anywhere(client):
     html = text_of(client.get("/en/"))
     assert "For any phone, anywhere" in html
     assert f'<a href="/en/guides/{basics.slug}/">Find your EID</a>' in html
+
+
+def test_a_carrier_with_many_guides_shows_the_first_and_links_to_all(client, settings):
+    carrier = CarrierFactory()
+    for number in range(23):
+        ProcedureFactory(carrier=carrier, slug=f"many-{number:02}", title_en=f"Many {number:02}")
+    html = text_of(client.get(f"/en/carriers/{carrier.slug}/"))
+    assert html.count('class="card"') == 20
+    assert f'href="/en/guides/?carrier={carrier.slug}">See all 23 guides for this operator' in html
+    region = text_of(client.get(f"/en/regions/{carrier.region.slug}/"))
+    assert "See all 23 guides for this operator" in region
+    assert len(client.get(f"/en/guides/?carrier={carrier.slug}").context["result"].page) == 20

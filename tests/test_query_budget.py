@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from kb.cache import bump
 from procedures.models import Procedure, Publication, Step
 
 from .factories import CarrierFactory, full_guide
@@ -75,6 +76,7 @@ def _bulk_guides(count: int, carriers, start: int = 0) -> None:
         )
         for procedure in procedures
     )
+    bump("guides")  # as any import that publishes guides
 
 
 @pytest.mark.parametrize("url", ["/en/guides/", "/en/guides/?region={region}&sim=esim&q=Guide"])

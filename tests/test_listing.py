@@ -1,0 +1,66 @@
+"""The in-memory guide index behind the lists: the same answers as the database, kept fresh."""
+
+import datetime
+
+import pytest
+import time_machine
+
+from procedures import listing, services
+
+from .factories import ProcedureFactory, full_guide
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(client, query):
+    response = client.get(f"/en/guides/?{query}")
+    return {guide.title_en for guide in response.context["result"].page.object_list}
+
+
+@pytest.fixture
+def no_page_cache(settings):
+    settings.KB_PAGE_CACHE = False
+
+
+def test_words_are_found_in_part_and_in_any_script(client, no_page_cache):
+    ProcedureFactory(title_en="Passport registration", title_zh_hans="护照实名登记")
+    ProcedureFactory(title_en="Cancel a line", title_zh_hans="注销号码")
+    assert titles(client, "q=pass") == {"Passport registration"}
+    assert titles(client, "q=REGISTR") == {"Passport registration"}
+    assert titles(client, "q=实名") == {"Passport registration"}
+    assert titles(client, "q=护") == {"Passport registration"}
+    assert titles(client, "q=实名登记") == {"Passport registration"}
+    assert titles(client, "q=登记实名") == set()  # characters in another order
+    assert titles(client, "q=cancel 号码") == {"Cancel a line"}
+    assert titles(client, "q=nothing-like-this") == set()
+
+
+def test_the_index_follows_publishing_in_any_process(client, no_page_cache):
+    first = ProcedureFactory(title_en="First")
+    assert titles(client, "") == {"First"}
+    # Another process published a guide: the database changed and the tag was bumped there.
+    ProcedureFactory(title_en="Second")
+    assert titles(client, "") == {"First", "Second"}
+    services.procedure_unpublish(procedure=first, user=None)
+    assert titles(client, "") == {"Second"}
+
+
+def test_a_scheduled_guide_joins_the_lists_when_its_time_comes(client, no_page_cache):
+    start = datetime.datetime(2026, 11, 1, 9, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False):
+        ProcedureFactory(title_en="Already live")
+        later = full_guide(title_en="Coming soon", status="draft")
+        services.procedure_publish(procedure=later, publish_at=start + datetime.timedelta(hours=1))
+        assert titles(client, "") == {"Already live"}
+    with time_machine.travel(start + datetime.timedelta(hours=1, seconds=1), tick=False):
+        assert titles(client, "") == {"Already live", "Coming soon"}
+
+
+def test_counting_does_not_read_the_guides(client, no_page_cache, django_assert_max_num_queries):
+    for number in range(30):
+        ProcedureFactory(title_en=f"Guide {number}")
+    client.get("/en/guides/")  # builds the index once
+    with django_assert_max_num_queries(4):
+        # versions of what lists show, carriers, documents, the page's 20 cards
+        client.get("/en/guides/?sim=esim&q=guide&page=2")
+    assert listing.guide_index().everything.bit_count() == 30
