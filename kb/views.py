@@ -9,15 +9,7 @@ from procedures import selectors
 
 def home(request):
     tag(request, "guides")
-    return render(
-        request,
-        "home.html",
-        {
-            "regions": selectors.regions_with_carriers(),
-            "featured": selectors.featured_guides(),
-            "everywhere": selectors.guides_for_any_region(),
-        },
-    )
+    return render(request, "home.html", selectors.home_page())
 
 
 @never_cache

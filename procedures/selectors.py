@@ -49,8 +49,19 @@ def _cards(ids: list[int]) -> list[Publication]:
     return [found[pk] for pk in ids if pk in found]
 
 
-def regions_with_carriers() -> list[Region]:
+def home_page() -> dict:
+    """The home page: regions with their carriers and guide counts, featured guides, and the
+    guides that apply everywhere (the guide index is read once)."""
     index = listing.guide_index()
+    return {
+        "regions": regions_with_carriers(index=index),
+        "featured": featured_guides(index=index),
+        "everywhere": guides_for_any_region(index=index),
+    }
+
+
+def regions_with_carriers(*, index=None) -> list[Region]:
+    index = index or listing.guide_index()
     regions = list(Region.objects.prefetch_related("carriers"))
     for region in regions:
         for carrier in region.carriers.all():
@@ -58,14 +69,14 @@ def regions_with_carriers() -> list[Region]:
     return regions
 
 
-def featured_guides(*, limit: int = 6) -> list[Publication]:
-    index = listing.guide_index()
+def featured_guides(*, limit: int = 6, index=None) -> list[Publication]:
+    index = index or listing.guide_index()
     return _cards(index.page(index.option("featured", True), 1, limit))
 
 
-def guides_for_any_region(*, limit: int = 20) -> list[Publication]:
+def guides_for_any_region(*, limit: int = 20, index=None) -> list[Publication]:
     """Guides that apply wherever the reader is (eSIM basics)."""
-    index = listing.guide_index()
+    index = index or listing.guide_index()
     bits = index.option("region", None) & index.option("carrier", None)
     return _cards(index.page(bits, 1, limit))
 
