@@ -1,5 +1,6 @@
 """Editors write step bodies, notes and answers in Markdown; readers get sanitised HTML."""
 
+import threading
 from functools import lru_cache
 
 import markdown
@@ -19,13 +20,26 @@ URL_SCHEMES = {"http", "https", "mailto", "tel"}
 UNVERIFIED_MARK = "[unverified]"
 
 
+_local = threading.local()
+
+
+def _converter() -> markdown.Markdown:
+    """One Markdown converter per thread: building one costs more than converting a step."""
+    converter = getattr(_local, "converter", None)
+    if converter is None:
+        converter = _local.converter = markdown.Markdown(
+            extensions=["sane_lists", "tables"], output_format="html"
+        )
+    return converter
+
+
 @lru_cache(maxsize=8192)
 def render_markdown(text: str) -> str:
     """Markdown to HTML that is safe to show: raw HTML typed by an editor is escaped or dropped,
     and only plain links survive. Pure function of its input, so it is cached per process."""
     if not text:
         return ""
-    html = markdown.markdown(text, extensions=["sane_lists", "tables"], output_format="html")
+    html = _converter().reset().convert(text)
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -20,6 +20,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from procedures import services
+from procedures.management import render_worker
 from procedures.models import (
     FAR_FUTURE,
     Carrier,
@@ -138,29 +139,29 @@ class Command(BaseCommand):
         self.region_blocks = {
             carrier.region_id: region_block(carrier.region) for carrier in carriers
         }
-        progress = tqdm(
-            total=guides, unit="guide", file=sys.stderr, disable=options["verbosity"] == 0
-        )
+        quiet = options["verbosity"] == 0
+        progress = tqdm(total=guides, unit="guide", file=sys.stderr, disable=quiet)
+        ids = []
         for start in range(0, guides, BATCH):
             with transaction.atomic():
-                self._batch(
+                ids += self._batch(
                     range(start, min(start + BATCH, guides)), rng, text, carriers, documents
                 )
             progress.update(min(BATCH, guides - start))
         progress.close()
-        self._render(guides, quiet=options["verbosity"] == 0)
+        self._render(ids, quiet=quiet)
         self.stdout.write(f"Generated {guides} published guides.")
 
-    def _render(self, guides, *, quiet):
-        """Publishing renders each guide's page body and card (procedures/rendering.py); done
-        here in one process per core, as a real publish would render one guide at a time."""
-        ids = list(Publication.objects.order_by("pk").values_list("pk", flat=True))
+    @staticmethod
+    def _render(ids, *, quiet):
+        """Publishing renders each guide's page body and card (procedures/rendering.py); here
+        one process per core renders, and this one stores the results."""
         chunks = [ids[start : start + 100] for start in range(0, len(ids), 100)]
-        connections.close_all()  # each worker opens its own
-        progress = tqdm(total=guides, unit="render", file=sys.stderr, disable=quiet)
+        connections.close_all()  # forked workers must open their own
+        progress = tqdm(total=len(ids), unit="render", file=sys.stderr, disable=quiet)
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=context) as pool:
-            for rendered, stamp in pool.map(_render_chunk, chunks):
+        with ProcessPoolExecutor(os.cpu_count() or 1, mp_context=context) as pool:
+            for rendered, stamp in pool.map(render_worker.render_chunk, chunks):
                 with transaction.atomic():
                     for pk, fields in rendered:
                         PublicationPage.objects.filter(pk=pk).update(**fields)
@@ -318,6 +319,11 @@ class Command(BaseCommand):
                 for page in values:
                     page["publication_id"] = ids[page.pop("procedure_id")]
             insert_rows(model, values)
+        return list(
+            Publication.objects.filter(
+                procedure__in=[plan["procedure"] for plan in plans]
+            ).values_list("pk", flat=True)
+        )
 
     def _publication(self, procedure, plan, now):
         """The publication `services.publication_create` would make, built from the plan
@@ -409,16 +415,3 @@ def _names(document):
         code: getattr(document, f"name_{code.replace('-', '_')}")
         for code in ("zh-hans", "zh-hant", "en")
     }
-
-
-def _render_chunk(ids):
-    from procedures.rendering import render_stamp
-
-    results = []
-    publications = Publication.objects.filter(pk__in=ids).select_related(
-        "carrier", "region", "page"
-    )
-    for publication in publications:
-        results.append((publication.pk, services.publication_rendered_fields(publication)))
-    connections.close_all()
-    return results, render_stamp()
