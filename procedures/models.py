@@ -483,9 +483,10 @@ class PublicationPage(models.Model):
     publication = models.OneToOneField(
         Publication, on_delete=models.CASCADE, primary_key=True, related_name="page"
     )
-    content = models.JSONField(_("content"))
-    rendered_body = models.TextField(blank=True)
+    # Small before large: a database reading a card need not step over a page body.
     rendered_card = models.TextField(blank=True)
+    rendered_body = models.TextField(blank=True)
+    content = models.JSONField(_("content"))
 
     class Meta:
         verbose_name = _("published page")
@@ -657,3 +658,55 @@ class RegionSource(BaseSource):
                 fields=["region", "position"], name="unique_region_source_position"
             )
         ]
+
+
+class TranslationStatus(models.TextChoices):
+    COMPLETE = "complete", _("Complete")
+    MISSING = "missing", _("Missing")
+    STALE = "stale", _("Stale")
+    MACHINE = "machine", _("Machine-converted, not reviewed")
+
+
+class FieldTranslation(models.Model):
+    """Where one language of one translated field stands.
+
+    The source of a field is the language an editor last changed; every other language records
+    a hash of the source text it was translated from, so it turns stale when the source moves
+    on (unless the editor marked the change a minor fix). Kept up to date by services on every
+    save, so lists, filters and the dashboard read the status directly.
+    """
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    field = models.CharField(_("field"), max_length=50)
+    language = models.CharField(_("language"), max_length=10)
+    # The guide a row belongs to (itself or one of its steps, notes, …), for per-guide views.
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=TranslationStatus.choices, db_index=True
+    )
+    source_language = models.CharField(_("source language"), max_length=10)
+    source_hash = models.CharField(max_length=64, blank=True)
+    machine_converted = models.BooleanField(_("machine-converted"), default=False)
+    source_changed_at = models.DateTimeField(_("source changed"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("field translation")
+        verbose_name_plural = _("field translations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "field", "language"],
+                name="unique_field_translation",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["procedure", "language", "status"], name="translation_procedure_idx"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.field} [{self.language}]: {self.status}"
