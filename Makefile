@@ -10,6 +10,7 @@ MANAGE := $(PY) manage.py
 run: install messages
 	$(MANAGE) migrate --noinput
 	$(MANAGE) loaddemo
+	$(MANAGE) rerender
 	$(MANAGE) ensureadmin
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/)"
 	$(MANAGE) runserver 127.0.0.1:$(PORT)

@@ -57,7 +57,10 @@ def language_links(request) -> list[LanguageLink]:
 def alternate_links(request) -> str:
     """<link rel="alternate" hreflang> for every language, plus x-default."""
     origin = f"{request.scheme}://{request.get_host()}"
-    links = language_links(request)
+    available = getattr(request, "hreflang_languages", None)
+    links = [
+        link for link in language_links(request) if available is None or link.code in available
+    ]
     return format_html_join(
         "\n  ",
         '<link rel="alternate" hreflang="{}" href="{}{}">',

@@ -27,6 +27,10 @@ class GuideSitemap(TranslatedSitemap):
     def lastmod(self, item):
         return item.live_from
 
+    def get_languages_for_item(self, item):
+        # A language the guide only shows as a fallback or a machine conversion is left out.
+        return item.language_codes
+
 
 class CarrierSitemap(TranslatedSitemap):
     def items(self):

@@ -5,6 +5,7 @@ recorded (django-reversion) and two editors cannot silently overwrite each other
 
 from adminsortable2.admin import CustomInlineFormSet, SortableAdminBase, SortableInlineAdminMixin
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -14,7 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import (
     TabbedTranslationAdmin,
@@ -26,12 +27,13 @@ from modeltranslation.utils import build_localized_fieldname
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from . import history, services
+from . import history, services, translation_status
 from .models import (
     Carrier,
     ContactNumber,
     Document,
     Faq,
+    FieldTranslation,
     Note,
     Procedure,
     ProcedureDocument,
@@ -40,6 +42,7 @@ from .models import (
     RegionSource,
     Source,
     Step,
+    TranslationStatus,
 )
 from .snapshots import LANGUAGE_CODES
 
@@ -87,10 +90,24 @@ class OrderedInlineFormSet(CustomInlineFormSet):
     translator (`order_locked`) the order stays as it was."""
 
     order_locked = False
+    minor_fix = False  # set by the admin from the main form's "minor fix" box
 
     def save(self, commit=True):
-        if not commit or self.order_locked:
-            return super().save(commit=commit)
+        if not commit:
+            return super().save(commit=False)
+        existing = [form.instance.pk for form in self.forms if form.instance.pk]
+        before = {
+            pk: translation_status.texts_of(row)
+            for pk, row in self.model.objects.in_bulk(existing).items()
+        }
+        rows = self._save_rows()
+        for row in rows:
+            translation_status.record(row, before=before.get(row.pk), minor_fix=self.minor_fix)
+        return rows
+
+    def _save_rows(self):
+        if self.order_locked:
+            return super().save(commit=True)
         self.new_objects, self.changed_objects, self.deleted_objects = [], [], []
         for form in self.deleted_forms:
             if form.instance.pk:
@@ -161,7 +178,21 @@ class OrderedTabularInline(OrderedInline, TranslationTabularInline):
 
 
 class TranslatedAdmin(SortableAdminBase, VersionAdmin, TabbedTranslationAdmin):
+    """Every save records where each language of each text stands (translation_status)."""
+
     formfield_overrides = URL_FIELDS_HTTPS
+
+    def save_model(self, request, obj, form, change):
+        before = None
+        if change:
+            before = translation_status.texts_of(type(obj).objects.get(pk=obj.pk))
+        super().save_model(request, obj, form, change)
+        minor_fix = bool(form.cleaned_data.get("minor_fix"))
+        translation_status.record(obj, before=before, minor_fix=minor_fix)
+
+    def save_formset(self, request, form, formset, change):
+        formset.minor_fix = bool(form.cleaned_data.get("minor_fix"))
+        super().save_formset(request, form, formset, change)
 
 
 # --- Regions, carriers, documents ---------------------------------------------------------------
@@ -233,6 +264,14 @@ class ProcedureAdminForm(forms.ModelForm):
     """Carries the version the editor started from, so a save based on an outdated copy is
     refused (with what changed meanwhile) instead of overwriting someone else's work."""
 
+    minor_fix = forms.BooleanField(
+        label=_("Minor fix"),
+        required=False,
+        help_text=_(
+            "A typo or punctuation fix that does not change the meaning: translations in the "
+            "other languages stay up to date."
+        ),
+    )
     # The time of the last save the editor's copy is based on (every save stamps a new one).
     edit_version = forms.CharField(widget=forms.HiddenInput, required=False)
     edit_base_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -300,6 +339,22 @@ class ReviewDueFilter(admin.SimpleListFilter):
         return queryset
 
 
+class NeedsTranslationFilter(admin.SimpleListFilter):
+    title = _("needs translation")
+    parameter_name = "needs_translation"
+
+    def lookups(self, request, model_admin):
+        return [(code, name) for code, name in settings.LANGUAGES]
+
+    def queryset(self, request, queryset):
+        if self.value() not in dict(settings.LANGUAGES):
+            return queryset
+        needing = FieldTranslation.objects.filter(
+            language=self.value(), status__in=translation_status.NEEDS_WORK
+        ).values("procedure_id")
+        return queryset.filter(pk__in=needing)
+
+
 class PublishForm(forms.Form):
     change_note_zh_hans = forms.CharField(
         label=_("What changed (简体中文)"), required=False, max_length=300
@@ -345,10 +400,12 @@ class ProcedureAdmin(TranslatedAdmin):
         "public_status",
         "last_verified_on",
         "review_is_due",
+        "translations",
         "updated_at",
     ]
-    list_filter = ["region", "carrier", "kind", "status", ReviewDueFilter]
+    list_filter = ["region", "carrier", "kind", "status", ReviewDueFilter, NeedsTranslationFilter]
     list_select_related = ["carrier"]
+    actions = ["fill_traditional", "fill_simplified", "mark_traditional_reviewed"]
     search_fields = ["title_zh_hans", "title_zh_hant", "title_en", "slug"]
     prepopulated_fields = {"slug": ["title_en"]}
     autocomplete_fields = ["carrier"]
@@ -376,6 +433,7 @@ class ProcedureAdmin(TranslatedAdmin):
                     "last_verified_on",
                     "verified_by",
                     "review_interval_days",
+                    "minor_fix",
                     "edit_version",
                     "edit_base_revision",
                 ]
@@ -402,6 +460,34 @@ class ProcedureAdmin(TranslatedAdmin):
         return super().get_prepopulated_fields(request, obj) if can_edit_structure(request) else {}
 
     # --- List columns ---------------------------------------------------------------------------
+
+    def changelist_view(self, request, extra_context=None):
+        self._needs = None  # recomputed for the rows of this page
+        return super().changelist_view(request, extra_context)
+
+    @admin.display(description=_("translations"))
+    def translations(self, procedure):
+        """Three badges: each language complete, or how many texts it still needs."""
+        if getattr(self, "_needs", None) is None:
+            self._needs = translation_status.needs_by_procedure()
+        needs = self._needs.get(procedure.pk, {})
+        badges = []
+        for code, _name in settings.LANGUAGES:
+            counts = needs.get(code, {})
+            total = sum(counts.values())
+            title = ", ".join(
+                f"{TranslationStatus(status).label}: {count}" for status, count in counts.items()
+            ) or str(_("Complete"))
+            badges.append(
+                format_html(
+                    '<span class="translation-badge {}" title="{}">{}{}</span>',
+                    "needs-work" if total else "complete",
+                    title,
+                    code,
+                    f" {total}" if total else " ✓",
+                )
+            )
+        return format_html_join(" ", "{}", ((badge,) for badge in badges))
 
     @admin.display(boolean=True, description=_("review due"), ordering="review_due_on")
     def review_is_due(self, procedure):
@@ -439,6 +525,9 @@ class ProcedureAdmin(TranslatedAdmin):
         context["conflict"] = getattr(form, "conflict", None)
         if obj is not None:
             context["workflow"] = self._workflow_actions(request, obj)
+            context["translation_needs"] = translation_status.needs_by_procedure([obj.pk]).get(
+                obj.pk, {}
+            )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     # --- Workflow -------------------------------------------------------------------------------
@@ -462,6 +551,7 @@ class ProcedureAdmin(TranslatedAdmin):
         view = self.admin_site.admin_view
         name = "procedures_procedure_"
         return [
+            path("translations/", view(self.translations_view), name=name + "translations"),
             path("<path:object_id>/publish/", view(self.publish_view), name=name + "publish"),
             path(
                 "<path:object_id>/workflow/<str:action>/",
@@ -545,6 +635,109 @@ class ProcedureAdmin(TranslatedAdmin):
         else:
             messages.success(request, success % {"title": obj})
         return HttpResponseRedirect(self._change_url(obj))
+
+    # --- Translations -----------------------------------------------------------------------------
+
+    def _convert(self, request, queryset, target):
+        replace = request.POST.get("replace_reviewed") == "yes"
+        if not replace:
+            held = {
+                procedure: services.procedure_convert(
+                    procedure=procedure, target=target, user=request.user, replace_reviewed=False
+                ).held_back
+                for procedure in queryset
+            }
+            held = {procedure: labels for procedure, labels in held.items() if labels}
+            if held:
+                return TemplateResponse(
+                    request,
+                    "admin/procedures/procedure/confirm_conversion.html",
+                    {
+                        **self.admin_site.each_context(request),
+                        "title": _("Replace reviewed translations?"),
+                        "opts": self.model._meta,
+                        "held": held,
+                        "queryset": queryset,
+                        "action": request.POST.get("action"),
+                        "language": dict(settings.LANGUAGES)[target],
+                    },
+                )
+            filled = "done"
+        else:
+            for procedure in queryset:
+                services.procedure_convert(
+                    procedure=procedure, target=target, user=request.user, replace_reviewed=True
+                )
+            filled = "done"
+        if filled:
+            self.message_user(
+                request,
+                _(
+                    "Filled the missing and outdated %(language)s texts of %(count)s guides "
+                    "with OpenCC. They are marked machine-converted until someone reviews them."
+                )
+                % {"language": dict(settings.LANGUAGES)[target], "count": queryset.count()},
+                messages.SUCCESS,
+            )
+        return None
+
+    @admin.action(
+        description=_("Fill Traditional Chinese from Simplified (OpenCC)"),
+        permissions=["change"],
+    )
+    def fill_traditional(self, request, queryset):
+        return self._convert(request, queryset, "zh-hant")
+
+    @admin.action(
+        description=_("Fill Simplified Chinese from Traditional (OpenCC)"),
+        permissions=["change"],
+    )
+    def fill_simplified(self, request, queryset):
+        return self._convert(request, queryset, "zh-hans")
+
+    @admin.action(
+        description=_("Mark machine-converted Traditional Chinese as reviewed"),
+        permissions=["change"],
+    )
+    def mark_traditional_reviewed(self, request, queryset):
+        count = sum(
+            translation_status.mark_reviewed(procedure=procedure, language="zh-hant")
+            for procedure in queryset
+        )
+        self.message_user(
+            request, _("%(count)s texts marked as reviewed.") % {"count": count}, messages.SUCCESS
+        )
+
+    def translations_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        needs = translation_status.needs_by_procedure()
+        procedures = Procedure.objects.select_related("carrier").order_by("slug")
+        rows = []
+        totals = {
+            code: dict.fromkeys(translation_status.NEEDS_WORK, 0) for code, _n in settings.LANGUAGES
+        }
+        for procedure in procedures:
+            cells = []
+            for code, _name in settings.LANGUAGES:
+                counts = needs.get(procedure.pk, {}).get(code, {})
+                for status, count in counts.items():
+                    totals[code][status] += count
+                cells.append({"code": code, "counts": counts, "total": sum(counts.values())})
+            rows.append({"procedure": procedure, "cells": cells})
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Translations"),
+            "opts": self.model._meta,
+            "rows": rows,
+            "languages": settings.LANGUAGES,
+            "statuses": [
+                (status, TranslationStatus(status).label)
+                for status in translation_status.NEEDS_WORK
+            ],
+            "totals": totals,
+        }
+        return TemplateResponse(request, "admin/procedures/procedure/translations.html", context)
 
     # --- History: compare and restore -------------------------------------------------------------
 

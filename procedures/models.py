@@ -41,6 +41,18 @@ class Region(Ordered):
         help_text=_("A few lines on the law, card limits and who may register (Markdown)."),
     )
 
+    class ChineseVariant(models.TextChoices):
+        HONG_KONG = "hk", _("Hong Kong and Macau usage")
+        TAIWAN = "tw", _("Taiwan usage")
+
+    chinese_variant = models.CharField(
+        _("Traditional Chinese usage"),
+        max_length=2,
+        choices=ChineseVariant.choices,
+        default=ChineseVariant.HONG_KONG,
+        help_text=_("Which words automatic Simplified ↔ Traditional conversion uses here."),
+    )
+
     class Meta(Ordered.Meta):
         verbose_name = _("region")
         verbose_name_plural = _("regions")
@@ -429,6 +441,9 @@ class Publication(models.Model):
     change_note = models.CharField(_("change note"), max_length=300, blank=True)
     # Which code rendered the stored page and card (procedures/rendering.py).
     rendered_stamp = models.CharField(max_length=32, blank=True)
+    # Languages the guide is really written in ("zh-hans en"): the others show fallbacks or
+    # machine conversions, and are kept out of hreflang and the sitemap.
+    languages = models.CharField(max_length=50, blank=True)
     live_from = models.DateTimeField(_("live from"), db_index=True)
     live_until = models.DateTimeField(_("live until"), default=FAR_FUTURE, db_index=True)
     published_by = models.ForeignKey(
@@ -464,6 +479,10 @@ class Publication(models.Model):
     @property
     def is_review_due(self) -> bool:
         return Procedure.is_review_due.fget(self)
+
+    @property
+    def language_codes(self) -> list[str]:
+        return self.languages.split()
 
     @property
     def card(self):

@@ -7,19 +7,24 @@ of them, pages are rendered live until `manage.py rerender` (or the next publish
 again. Nothing a reader sees can be older than the code serving it.
 """
 
+import datetime
 import hashlib
 from functools import cache
 from pathlib import Path
 
 from django.conf import settings
 from django.template.loader import get_template, render_to_string
+from django.urls import reverse
 from django.utils import translation
 
-from .snapshots import LANGUAGE_CODES, SNAPSHOT_FORMAT
+from kb.languages import html_lang
+
+from .snapshots import LANGUAGE_CODES, SNAPSHOT_FORMAT, watching_translations
 
 BODY_TEMPLATE = "procedures/includes/guide_body.html"
+NOTICE_TEMPLATE = "procedures/includes/translation_notice.html"
 CARD_TEMPLATE = "includes/guide_card.html"
-_TEMPLATES = [BODY_TEMPLATE, CARD_TEMPLATE, "includes/requirement_badge.html"]
+_TEMPLATES = [BODY_TEMPLATE, NOTICE_TEMPLATE, CARD_TEMPLATE, "includes/requirement_badge.html"]
 
 
 @cache
@@ -33,8 +38,36 @@ def render_stamp() -> str:
 
 
 def render_body(guide) -> str:
-    """The body of a guide page (a snapshots.GuideView) in the active language."""
-    return render_to_string(BODY_TEMPLATE, {"guide": guide})
+    """The body of a guide page (a snapshots.GuideView) in the active language, opened by a
+    notice when parts of it are in another language, converted by machine, or behind."""
+    with watching_translations() as shown:
+        body = render_to_string(BODY_TEMPLATE, {"guide": guide})
+    language = translation.get_language()
+    names = dict(settings.LANGUAGES)
+    stale = guide.content.get("translation", {}).get("stale", {}).get(language)
+    notice = render_to_string(
+        NOTICE_TEMPLATE,
+        {
+            "language": names.get(language, language),
+            "fallbacks": [names[code] for code in LANGUAGE_CODES if code in shown.fallbacks],
+            "fallback_codes": sorted(shown.fallbacks),
+            "whole_page": guide.title.is_fallback,
+            "auto": shown.auto,
+            "stale": stale
+            and {
+                "code": html_lang(stale["source"]),
+                "language": names[stale["source"]],
+                "date": datetime.date.fromisoformat(stale["updated"]),
+                "url": _url_in(stale["source"], guide.slug),
+            },
+        },
+    )
+    return notice + body
+
+
+def _url_in(language: str, slug: str) -> str:
+    with translation.override(language):
+        return reverse("procedures:guide_detail", kwargs={"slug": slug})
 
 
 def render_card(guide) -> str:

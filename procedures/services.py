@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import reversion
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Model, Prefetch
@@ -16,6 +17,7 @@ from modeltranslation.utils import build_localized_fieldname
 
 from kb import cache as page_cache
 
+from . import conversion, translation_status
 from .models import (
     DEFAULT_REVIEW_INTERVAL_DAYS,
     Carrier,
@@ -32,6 +34,7 @@ from .models import (
     SimType,
     Source,
     Step,
+    TranslationStatus,
 )
 from .snapshots import (
     LANGUAGE_CODES,
@@ -166,6 +169,14 @@ def publication_values(procedure: Procedure, snapshot: dict) -> dict:
         "search_text": _search_text(procedure),
         "last_verified_on": procedure.last_verified_on,
         "review_due_on": procedure.review_due_on,
+        "languages": " ".join(
+            code
+            for code in LANGUAGE_CODES
+            if all(
+                snapshot[field].get(code) and code not in snapshot[field].get("auto", ())
+                for field in ("title", "summary")
+            )
+        ),
     }
     for code in LANGUAGE_CODES:
         values[_field("title", code)] = getattr(procedure, _field("title", code))
@@ -305,6 +316,7 @@ def procedure_restore(*, procedure: Procedure, version, user) -> None:
         procedure = Procedure.objects.get(pk=procedure.pk)
         procedure.save()  # recomputes derived fields and records the restored state
         reversion.set_user(user)
+        translation_status.record_tree(procedure)
         reversion.set_comment(
             _("Restored the version of %(date)s.")
             % {
@@ -357,6 +369,71 @@ def publication_render(publication: Publication) -> None:
         **publication_rendered_fields(publication)
     )
     Publication.objects.filter(pk=publication.pk).update(rendered_stamp=render_stamp())
+
+
+# --- Simplified ↔ Traditional Chinese -----------------------------------------------------------
+
+
+@dataclass
+class Conversion:
+    filled: list[str]  # "Step 2 · title" …
+    held_back: list[str]  # reviewed translations left as they are (ask before replacing them)
+
+
+def _rows_of(procedure: Procedure) -> list[Model]:
+    procedure = working_copy(procedure)
+    rows = [procedure]
+    for related in (procedure.procedure_documents, procedure.steps, procedure.notes,
+                    procedure.faqs, procedure.sources):  # fmt: skip
+        rows += list(related.all())
+    return rows
+
+
+def _label(row, field: str) -> str:
+    name = str(row._meta.get_field(field).verbose_name)
+    if isinstance(row, Procedure):
+        return name
+    return f"{row._meta.verbose_name} {row.position} · {name}"
+
+
+@transaction.atomic
+def procedure_convert(
+    *, procedure: Procedure, target: str, user=None, replace_reviewed: bool = False
+) -> Conversion:
+    """Fill a guide's empty, stale or machine-made texts in one Chinese script from the other
+    with OpenCC, in the usage of the guide's region. The results are marked machine-converted,
+    not reviewed. A stale translation a person wrote is only replaced with `replace_reviewed`."""
+    _check_permission(
+        user, "procedures.change_procedure", _("Only editors can convert translations.")
+    )
+    source = {"zh-hant": "zh-hans", "zh-hans": "zh-hant"}[target]
+    variant = procedure.region.chinese_variant if procedure.region_id else "hk"
+    convert = conversion.to_traditional if target == "zh-hant" else conversion.to_simplified
+    result = Conversion(filled=[], held_back=[])
+    for row in _rows_of(procedure):
+        statuses = translation_status.statuses_of(row, language=target)
+        before = translation_status.texts_of(row)
+        machine = set()
+        for field, texts in before.items():
+            if not texts[source].strip():
+                continue
+            state = statuses.get(field)
+            if texts[target].strip() and state is not None:
+                if state.status == TranslationStatus.COMPLETE:
+                    continue
+                reviewed = not state.machine_converted
+                if state.status == TranslationStatus.STALE and reviewed and not replace_reviewed:
+                    result.held_back.append(_label(row, field))
+                    continue
+            setattr(row, _field(field, target), convert(texts[source], variant=variant))
+            machine.add((field, target))
+            result.filled.append(_label(row, field))
+        if machine:
+            row.save()
+            translation_status.record(row, before=before, machine=machine)
+    if result.filled and isinstance(user, get_user_model()):
+        procedure_mark_edited(procedure=procedure, user=user)
+    return result
 
 
 def live_publication(procedure: Procedure) -> Publication | None:
@@ -421,13 +498,16 @@ def _sync(model, lookup: dict, values: dict, report: ImportReport):
     if obj is None:
         obj = _validated(model(**lookup, **values))
         obj.save()
+        translation_status.record(obj, before=None)
         report.count("created")
         return obj
     changed = [name for name, value in values.items() if getattr(obj, name) != value]
     if changed:
+        before = translation_status.texts_of(obj)
         for name in changed:
             setattr(obj, name, values[name])
         _validated(obj).save()
+        translation_status.record(obj, before=before)
         report.count("updated")
     else:
         report.count("unchanged")
@@ -450,6 +530,8 @@ def _sync_children(parent, relation: str, model, wanted: list[dict], report: Imp
         setattr(row, manager.field.name, parent)
         rows.append(_validated(row, exclude=[manager.field.name]))
     model.objects.bulk_create(rows)
+    for row in rows:
+        translation_status.record(row, before=None)
     report.count("updated" if existing else "created")
 
 

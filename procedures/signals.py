@@ -7,7 +7,7 @@ from django.dispatch import receiver
 
 from kb import cache
 
-from . import services
+from . import services, translation_status
 from .models import Carrier, ContactNumber, Document, Region, RegionSource
 
 
@@ -51,3 +51,13 @@ def region_source_changed(sender, instance, **kwargs):
 @receiver([post_save, post_delete], sender=Document)
 def document_changed(sender, instance, **kwargs):
     cache.bump("guides")
+
+
+def _forget_translations(sender, instance, **kwargs):
+    translation_status.forget(instance)
+
+
+for _model in translation_status.tracked_models():
+    post_delete.connect(
+        _forget_translations, sender=_model, dispatch_uid=f"forget-{_model.__name__}"
+    )

@@ -7,19 +7,23 @@ rendered by the same code from the same shape of data.
 """
 
 import datetime
-from dataclasses import dataclass
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 from modeltranslation.utils import build_localized_fieldname
 
+from kb.languages import html_lang
 from kb.markdown import markdown_for_readers
 
+from . import conversion
 from .models import Channel, Note, Procedure, SimType, SourceLanguage
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
@@ -59,10 +63,58 @@ def region_block(region) -> dict | None:
     return {"id": region.pk, "slug": region.slug, "name": _all_languages(region, "name")}
 
 
+def _translation_facts(procedure: Procedure):
+    """The machine-converted texts nobody reviewed yet, and per language what is stale."""
+    from django.db.models import Count, Max
+
+    from .models import FieldTranslation, TranslationStatus
+
+    rows = FieldTranslation.objects.filter(procedure_id=procedure.pk)
+    machine = set(
+        rows.filter(status=TranslationStatus.MACHINE).values_list(
+            "content_type__model", "object_id", "field", "language"
+        )
+    )
+    stale = {}
+    counts = (
+        rows.filter(status=TranslationStatus.STALE)
+        .values("language", "source_language")
+        .annotate(n=Count("pk"), updated=Max("source_changed_at"))
+        .order_by("-n")
+    )
+    for row in counts:
+        stale.setdefault(
+            row["language"],
+            {"source": row["source_language"], "updated": row["updated"].date().isoformat()},
+        )
+    return machine, stale
+
+
 def guide_snapshot(procedure: Procedure) -> dict:
-    """The working copy of a guide as plain data (expects its rows prefetched)."""
-    text = lambda obj, field: _all_languages(obj, field)  # noqa: E731
+    """The working copy of a guide as plain data (expects its rows prefetched).
+
+    A text missing in Traditional Chinese gets an OpenCC conversion of the Simplified one (in the
+    region's usage); it and any machine conversion not yet reviewed are listed under "auto", so
+    readers are told.
+    """
+    machine, stale = _translation_facts(procedure) if procedure.pk else (set(), {})
+    variant = procedure.region.chinese_variant if procedure.region_id else "hk"
+
+    def text(obj, field):
+        texts = _all_languages(obj, field)
+        auto = [
+            code for code in LANGUAGE_CODES
+            if (obj._meta.model_name, obj.pk, field, code) in machine
+        ]  # fmt: skip
+        if texts["zh-hans"] and not texts["zh-hant"]:
+            texts["zh-hant"] = conversion.to_traditional(texts["zh-hans"], variant=variant)
+            auto.append("zh-hant")
+        if auto:
+            texts["auto"] = auto
+        return texts
+
     return {
+        "translation": {"stale": stale},
         "format": SNAPSHOT_FORMAT,
         "slug": procedure.slug,
         "carrier": carrier_block(procedure.carrier),
@@ -109,14 +161,74 @@ def guide_snapshot(procedure: Procedure) -> dict:
     }
 
 
-def pick(translations: dict[str, str], language: str | None = None) -> str:
+class Text(str):
+    """A text as shown to a reader: in which language it really is, and whether a machine
+    converted it (zh-hant made from zh-hans by OpenCC, not reviewed)."""
+
+    language: str
+    requested: str
+    auto: bool = False
+
+    @property
+    def is_fallback(self) -> bool:
+        return self.language != self.requested
+
+
+@dataclass
+class Seen:
+    """What a page being rendered showed in another language, or converted by machine."""
+
+    fallbacks: set = field(default_factory=set)
+    auto: bool = False
+
+
+_watching = threading.local()
+
+
+@contextmanager
+def watching_translations():
+    """Collect, while rendering, which languages stood in for missing ones."""
+    _watching.seen = seen = Seen()
+    try:
+        yield seen
+    finally:
+        _watching.seen = None
+
+
+def pick(translations: dict, language: str | None = None) -> Text:
     """The text in the reader's language, else in its fallback languages (settings)."""
     language = language or get_language() or settings.LANGUAGE_CODE
     fallbacks = settings.MODELTRANSLATION_FALLBACK_LANGUAGES
     for code in (language, *fallbacks.get(language, fallbacks["default"])):
         if translations.get(code):
-            return translations[code]
-    return ""
+            text = Text(translations[code])
+            text.language, text.requested = code, language
+            text.auto = code in translations.get("auto", ())
+            seen = getattr(_watching, "seen", None)
+            if seen is not None:
+                if text.is_fallback:
+                    seen.fallbacks.add(code)
+                seen.auto = seen.auto or text.auto
+            return text
+    text = Text("")
+    text.language = text.requested = language
+    return text
+
+
+def _markdown(text) -> SafeString:
+    return marked(text, markdown_for_readers(text))
+
+
+def marked(text, html=None) -> SafeString:
+    """A text for the page, wrapped with its real language when it stands in for another or
+    was converted by machine (screen readers then read it right; readers see a mark)."""
+    content = html if html is not None else conditional_escape(text)
+    if isinstance(text, Text) and (text.is_fallback or text.auto):
+        css = "auto-converted" if text.auto else "fallback"
+        return format_html(
+            '<span lang="{}" class="{}">{}</span>', html_lang(text.language), css, content
+        )
+    return mark_safe(content)  # noqa: S308 - escaped above or already safe
 
 
 @dataclass
@@ -154,6 +266,8 @@ class RegionItem(Item):
 
 class GuideView:
     """A guide's page content in the active language."""
+
+    is_translated = True  # a preview is for editors: no search-engine hints needed
 
     def __init__(self, content: dict, *, is_preview=False, procedure_id=None):
         self.content = content
@@ -194,7 +308,7 @@ class GuideView:
         items = [
             format_html(
                 '<li><label><input type="checkbox"> {}{}</label></li>',
-                item.name,
+                marked(item.name),
                 format_html(' <span class="muted">({})</span>', item.note) if item.note else "",
             )
             for item in self.documents
@@ -211,8 +325,8 @@ class GuideView:
                     '<span class="step-title">{}</span></summary>'
                     '<div class="step-body">{}</div></details></li>',
                     gettext("Step %(number)s") % {"number": number},
-                    step.title,
-                    markdown_for_readers(step.body),
+                    marked(step.title),
+                    _markdown(step.body),
                 )
                 for number, step in enumerate(steps, start=1)
             )
@@ -231,7 +345,7 @@ class GuideView:
     def _notes_html(self, kind: str, css: str = "note") -> SafeString:
         return mark_safe(  # noqa: S308 - built with format_html
             "".join(
-                format_html('<div class="{}">{}</div>', css, markdown_for_readers(note.body))
+                format_html('<div class="{}">{}</div>', css, _markdown(note.body))
                 for note in self.notes_of_kind[kind]
             )
         )
@@ -256,8 +370,8 @@ class GuideView:
             "".join(
                 format_html(
                     '<details class="faq"><summary>{}</summary><div>{}</div></details>',
-                    faq.question,
-                    markdown_for_readers(faq.answer),
+                    marked(faq.question),
+                    _markdown(faq.answer),
                 )
                 for faq in self.faqs
             )
@@ -271,7 +385,7 @@ class GuideView:
                 '<span class="muted">({})</span></li>',
                 source.url,
                 source.language,
-                source.title,
+                marked(source.title),
                 source.get_language_display(),
             )
             for source in self.sources
@@ -361,6 +475,8 @@ class PublishedGuidePage:
         self.region_id = publication.region_id
         self.title = publication.title
         self.summary = publication.summary
+        self.languages = publication.language_codes
+        self.is_translated = get_language() in self.languages
         self.last_verified_on = publication.last_verified_on
         self.is_review_due = publication.is_review_due
 

@@ -23,6 +23,10 @@ DEFAULT = LANGUAGE_CODES[0]
 # Derived from the content, never edited: no translation status of their own.
 UNTRACKED = {Publication, PublicationPage}
 CATCHING_UP = {Status.MISSING, Status.STALE, Status.MACHINE}
+WRITTEN = [
+    "procedure", "source_language", "source_hash", "machine_converted", "status",
+    "source_changed_at", "updated_at",
+]  # fmt: skip
 
 
 def tracked_models() -> list[type[models.Model]]:
@@ -78,6 +82,7 @@ def record(obj, *, before: dict[str, dict[str, str]] | None, minor_fix: bool = F
     }
     now = timezone.now()
     procedure_id = procedure_id_of(obj)
+    new, updated = [], []
     for field, texts in texts_of(obj).items():
         existing = {code: rows.get((field, code)) for code in LANGUAGE_CODES}
         known = next((row for row in existing.values() if row), None)
@@ -89,7 +94,7 @@ def record(obj, *, before: dict[str, dict[str, str]] | None, minor_fix: bool = F
         changed = [code for code in LANGUAGE_CODES if old is None or texts[code] != old[code]]
         source_changed = False
 
-        if old is None:  # a new row: what was typed together is one version
+        if old is None or known is None:  # new: what was written together is one version
             source = _first_filled(texts)
             hashes = dict.fromkeys(LANGUAGE_CODES, fingerprint(texts[source]))
             source_changed = True
@@ -114,9 +119,14 @@ def record(obj, *, before: dict[str, dict[str, str]] | None, minor_fix: bool = F
         for code in LANGUAGE_CODES:
             hashes.setdefault(code, "")
             machine_flags[code] = machine_flags.get(code, False) or (field, code) in machine
-            row = existing[code] or FieldTranslation(
-                content_type=content_type, object_id=obj.pk, field=field, language=code
-            )
+            row = existing[code]
+            if row is None:
+                row = FieldTranslation(
+                    content_type=content_type, object_id=obj.pk, field=field, language=code
+                )
+                new.append(row)
+            else:
+                updated.append(row)
             row.procedure_id = procedure_id
             row.source_language = source
             row.source_hash = hashes[code]
@@ -124,7 +134,9 @@ def record(obj, *, before: dict[str, dict[str, str]] | None, minor_fix: bool = F
             row.status = _status(code, texts, source, hashes, {code: row.machine_converted})
             if source_changed or row.source_changed_at is None:
                 row.source_changed_at = now
-            row.save()
+            row.updated_at = now
+    FieldTranslation.objects.bulk_create(new)
+    FieldTranslation.objects.bulk_update(updated, WRITTEN)
 
 
 def _first_filled(texts: dict[str, str]) -> str:
@@ -153,3 +165,40 @@ def mark_reviewed(*, procedure: Procedure, language: str) -> int:
         row.save(update_fields=["machine_converted", "status", "updated_at"])
         count += 1
     return count
+
+
+def record_tree(procedure: Procedure) -> None:
+    """Record a guide and all its rows as they are now (after a restore or an import)."""
+    from .services import working_copy
+
+    procedure = working_copy(procedure)
+    record(procedure, before=texts_of(procedure))
+    for rows in (procedure.steps, procedure.notes, procedure.faqs, procedure.sources,
+                 procedure.procedure_documents):  # fmt: skip
+        for row in rows.all():
+            record(row, before=texts_of(row))
+
+
+def statuses_of(obj, *, language: str) -> dict[str, FieldTranslation]:
+    return {
+        row.field: row
+        for row in FieldTranslation.objects.filter(
+            content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk, language=language
+        )
+    }
+
+
+NEEDS_WORK = [Status.MISSING, Status.STALE, Status.MACHINE]
+
+
+def needs_by_procedure(procedure_ids=None) -> dict[int, dict[str, dict[str, int]]]:
+    """{procedure id: {language: {status: count}}} of what still needs translating."""
+    rows = FieldTranslation.objects.filter(status__in=NEEDS_WORK, procedure__isnull=False)
+    if procedure_ids is not None:
+        rows = rows.filter(procedure_id__in=procedure_ids)
+    table: dict[int, dict[str, dict[str, int]]] = {}
+    counts = rows.values("procedure_id", "language", "status").annotate(n=models.Count("pk"))
+    for row in counts.order_by():
+        by_language = table.setdefault(row["procedure_id"], {})
+        by_language.setdefault(row["language"], {})[row["status"]] = row["n"]
+    return table

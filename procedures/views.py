@@ -35,6 +35,9 @@ def guide_detail(request, slug):
         "preview" in request.GET or not selectors.guide_has_live_publication(slug=slug)
     )
     guide = selectors.guide_detail(slug=slug, preview=preview)
+    if not preview:
+        # Only the languages the guide is written in are offered to search engines.
+        request.hreflang_languages = guide.languages
     response = render(request, "procedures/guide_detail.html", {"guide": guide})
     if not preview:
         tag(request, f"guide:{guide.procedure_id}")

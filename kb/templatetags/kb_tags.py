@@ -39,3 +39,9 @@ def query_with(context, **changes):
 @register.filter
 def unprefixed(url):
     return strip_language_prefix(url)
+
+
+@register.filter
+def get_item(mapping, key):
+    """mapping[key] in a template (0 when absent), e.g. counts by status."""
+    return mapping.get(key, 0) if hasattr(mapping, "get") else 0
