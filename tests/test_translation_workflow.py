@@ -38,7 +38,7 @@ def edit(client, guide, **values):
     return response
 
 
-# --- Status transitions ---------------------------------------------------------------------
+# --- Status transitions ---------------------------------------------------------------------------
 
 
 def test_a_new_guide_written_in_three_languages_is_complete(editor):
@@ -102,7 +102,7 @@ def test_an_empty_translation_is_missing_and_steps_are_tracked_too(editor):
     assert status(step, "title", "en") == TranslationStatus.STALE
 
 
-# --- Admin views ---------------------------------------------------------------------------------
+# --- Admin views ----------------------------------------------------------------------------------
 
 
 def test_the_admin_shows_badges_filters_and_the_dashboard(editor):
@@ -194,7 +194,7 @@ def test_a_stale_human_translation_is_only_replaced_when_the_editor_agrees(edito
     assert status(guide, "title", "zh-hant") == TranslationStatus.MACHINE
 
 
-# --- Readers ----------------------------------------------------------------------------------------
+# --- Readers --------------------------------------------------------------------------------------
 
 
 def test_a_missing_english_part_is_shown_in_chinese_and_said_so(client):
