@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 MANAGE := $(PY) manage.py
 
+
+.PHONY: test-tools
 .PHONY: run test install messages makemessages lint format check-gettext clean bench bench-smoke
 
 run: install messages
@@ -15,8 +17,15 @@ run: install messages
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/)"
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
-test: install messages
+test: install messages test-tools
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# axe-core (npm) for the accessibility checks of the browser tests; without npm those checks
+# are skipped and say so. Browser tests also need Chromium: apt-get install chromium.
+test-tools:
+	@if command -v npm >/dev/null 2>&1; then \
+	  test node_modules/.package-lock.json -nt package-lock.json || npm ci --no-audit --no-fund --silent; \
+	else echo "npm not found: the accessibility checks of the browser tests will be skipped."; fi
 
 install: $(VENV)/.installed
 

@@ -145,7 +145,18 @@ class OrderedInlineFormSet(CustomInlineFormSet):
         return [row for row, *_ in rows]
 
 
+class OrderedRowForm(forms.ModelForm):
+    """A row of an ordered inline. Positions are renumbered 1, 2, 3… on save, so two rows
+    arriving with the same number (new rows added in the browser) are not an error."""
+
+    def _get_validation_exclusions(self):
+        exclude = super()._get_validation_exclusions()
+        exclude.add("position")
+        return exclude
+
+
 class OrderedInline(SortableInlineAdminMixin):
+    form = OrderedRowForm
     formset = OrderedInlineFormSet
     extra = 0
     formfield_overrides = URL_FIELDS_HTTPS

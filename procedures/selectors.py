@@ -143,6 +143,7 @@ def guide_detail(*, slug: str, preview: bool = False):
             "carrier_id",
             "region_id",
             "last_verified_on",
+            "languages",
             "review_due_on",
             f"page__rendered_body_{language}",
             *[f"{field}_{code}" for field in ("title", "summary") for code in languages],

@@ -233,3 +233,21 @@ def test_anonymous_visitors_are_sent_to_the_login(client):
     response = client.get("/en/admin/procedures/procedure/")
     assert response.status_code == 302
     assert "/en/admin/login/" in response["Location"]
+
+
+def test_new_rows_with_the_same_position_are_saved_in_the_order_shown(editor):
+    """The drag-and-drop script gives every new row the same position; that is no error."""
+    guide = ProcedureFactory()
+    url = f"/en/admin/procedures/procedure/{guide.pk}/change/"
+    data = form_data(editor.get(url).content.decode(), "procedure_form")
+    add_inline_rows(
+        data,
+        "steps",
+        [
+            step_row("website", "One", 0),
+            step_row("website", "Two", 0),
+            step_row("store", "Three", 0),
+        ],
+    )
+    assert editor.post(url, data).status_code == 302
+    assert [step.title_en for step in guide.steps.all()] == ["One", "Two", "Three"]

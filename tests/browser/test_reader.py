@@ -1,0 +1,110 @@
+"""A reader in a real browser: finding a guide, switching language without losing their place,
+reading with JavaScript off, and pages every reader can use (axe-core, keyboard)."""
+
+import re
+
+import pytest
+
+from .conftest import screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+LANGUAGES = ["zh-hans", "zh-hant", "en"]
+
+
+def test_a_reader_filters_opens_a_guide_and_switches_language(page, demo):
+    page.goto("/en/")
+    page.get_by_role("link", name="All guides").first.click()
+    page.select_option("#id_region", "macau")
+    page.get_by_role("button", name="Show guides").click()
+    page.select_option("#id_carrier", "ctm")
+    page.get_by_role("button", name="Show guides").click()
+    assert re.search(r"region=macau", page.url) and "carrier=ctm" in page.url
+    titles = page.locator(".card-title a").all_inner_texts()
+    assert titles and all("CTM" in title for title in titles)
+
+    # Switching language on the filtered list keeps the filters.
+    page.get_by_role("navigation", name="Language").get_by_role("link", name="繁體中文").click()
+    assert page.url.split("?")[0].endswith("/zh-hant/guides/")
+    assert "region=macau" in page.url and "carrier=ctm" in page.url
+    assert page.locator("html").get_attribute("lang") == "zh-Hant"
+    assert page.locator("#id_carrier").input_value() == "ctm"
+
+    page.locator(".card-title a").first.click()
+    guide_path = page.url.split("/zh-hant/")[1]
+    page.get_by_role("navigation", name="語言").get_by_role("link", name="English").click()
+    assert page.url.endswith("/en/" + guide_path)
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("h1").inner_text()
+    assert page.errors == []
+
+
+def test_every_guide_reads_and_filters_work_without_javascript(page_without_javascript, demo):
+    page = page_without_javascript
+    page.goto("/zh-hans/guides/?sim=esim")
+    assert "找到" in page.locator("#results-heading").inner_text()
+    page.select_option("#id_region", "hong-kong")
+    page.locator(".filters button[type=submit]").click()
+    assert "region=hong-kong" in page.url and "sim=esim" in page.url
+    page.goto("/zh-hans/guides/hong-kong-sim-registration-rules/")
+    details = page.locator(".step details")
+    assert details.count() > 0
+    assert all(details.nth(i).get_attribute("open") is not None for i in range(details.count()))
+    assert page.locator(".step-body").first.is_visible()
+    assert page.locator(".toggle-all").is_hidden()  # the "show all" button needs JavaScript
+
+
+def test_steps_open_and_close_with_show_all(page, demo):
+    page.goto("/en/guides/macau-3-prepaid-real-name/")
+    toggle = page.locator(".toggle-all")
+    assert toggle.is_visible() and toggle.inner_text() == "Hide all steps"
+    toggle.click()
+    assert page.locator(".step details[open]").count() == 0
+    assert toggle.inner_text() == "Show all steps"
+    toggle.click()
+    assert page.locator(".step details:not([open])").count() == 0
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_pages_have_no_serious_accessibility_problems(page_without_csp, demo, axe, language):
+    page = page_without_csp
+    paths = {
+        "home": f"/{language}/",
+        "list": f"/{language}/guides/?region=macau",
+        "guide": f"/{language}/guides/macau-esim-real-name/",
+        "carrier": f"/{language}/carriers/ctm/",
+        "region": f"/{language}/regions/hong-kong/",
+    }
+    for kind, path in paths.items():
+        page.goto(path)
+        page.add_script_tag(content=axe)
+        result = page.evaluate("async () => await axe.run(document)")
+        serious = [
+            f"{violation['id']}: {violation['help']} ({len(violation['nodes'])}×)"
+            for violation in result["violations"]
+            if violation["impact"] in ("serious", "critical")
+        ]
+        assert not serious, f"{path}: {serious}"
+        if kind in ("home", "list", "guide"):
+            screenshot(page, f"{kind}-{language}")
+
+
+def test_the_keyboard_reaches_the_switcher_filters_and_steps(page, demo):
+    page.goto("/en/guides/")
+    reached = []
+    for _press in range(40):
+        page.keyboard.press("Tab")
+        reached.append(
+            page.evaluate("document.activeElement.id || document.activeElement.textContent.trim()")
+        )
+    assert "繁體中文" in reached and "id_region" in reached and "id_q" in reached
+    page.focus("#id_region")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+
+    page.goto("/en/guides/macau-3-prepaid-real-name/")
+    page.locator(".step summary").first.focus()
+    page.keyboard.press("Enter")  # closes the first step
+    assert page.locator(".step details").first.get_attribute("open") is None
+    page.keyboard.press("Enter")
+    assert page.locator(".step details").first.get_attribute("open") is not None
