@@ -10,12 +10,12 @@ import datetime
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 from modeltranslation.utils import build_localized_fieldname
@@ -195,11 +195,16 @@ def watching_translations():
         _watching.seen = None
 
 
+@cache
+def _fallback_order(language: str) -> tuple[str, ...]:
+    fallbacks = settings.MODELTRANSLATION_FALLBACK_LANGUAGES
+    return (language, *fallbacks.get(language, fallbacks["default"]))
+
+
 def pick(translations: dict, language: str | None = None) -> Text:
     """The text in the reader's language, else in its fallback languages (settings)."""
     language = language or get_language() or settings.LANGUAGE_CODE
-    fallbacks = settings.MODELTRANSLATION_FALLBACK_LANGUAGES
-    for code in (language, *fallbacks.get(language, fallbacks["default"])):
+    for code in _fallback_order(language):
         if translations.get(code):
             text = Text(translations[code])
             text.language, text.requested = code, language
@@ -223,7 +228,7 @@ def marked(text, html=None) -> SafeString:
     """A text for the page, wrapped with its real language when it stands in for another or
     was converted by machine (screen readers then read it right; readers see a mark)."""
     content = html if html is not None else conditional_escape(text)
-    if isinstance(text, Text) and (text.is_fallback or text.auto):
+    if isinstance(text, Text) and (text.language != text.requested or text.auto):
         css = "auto-converted" if text.auto else "fallback"
         return format_html(
             '<span lang="{}" class="{}">{}</span>', html_lang(text.language), css, content
@@ -319,15 +324,13 @@ class GuideView:
     def steps_html(self) -> SafeString:
         sections = []
         for channel, steps in self.steps_by_channel:
+            label = gettext("Step %(number)s")
+            # Plain f-strings around escaped parts: a guide has up to 40 steps in 3 languages.
             items = "".join(
-                format_html(
-                    '<li class="step"><details open><summary><span class="step-number">{}</span> '
-                    '<span class="step-title">{}</span></summary>'
-                    '<div class="step-body">{}</div></details></li>',
-                    gettext("Step %(number)s") % {"number": number},
-                    marked(step.title),
-                    _markdown(step.body),
-                )
+                '<li class="step"><details open><summary><span class="step-number">'
+                f"{escape(label % {'number': number})}</span> "
+                f'<span class="step-title">{marked(step.title)}</span></summary>'
+                f'<div class="step-body">{_markdown(step.body)}</div></details></li>'
                 for number, step in enumerate(steps, start=1)
             )
             sections.append(

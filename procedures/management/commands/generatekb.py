@@ -126,50 +126,58 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1)
 
     def handle(self, *args, guides, seed, **options):
-        if Procedure.objects.exists():
-            raise CommandError(
-                "generatekb fills an empty database. Point DATABASE_URL at a new one "
-                "(bench/run.py does) and migrate it first."
-            )
-        rng = random.Random(seed)
-        text = Text(rng)
-        with transaction.atomic():
-            carriers, documents = self._reference_data(text)
-        self.carrier_blocks = {carrier.pk: carrier_block(carrier) for carrier in carriers}
-        self.region_blocks = {
-            carrier.region_id: region_block(carrier.region) for carrier in carriers
-        }
         quiet = options["verbosity"] == 0
-        progress = tqdm(total=guides, unit="guide", file=sys.stderr, disable=quiet)
-        ids = []
-        for start in range(0, guides, BATCH):
-            with transaction.atomic():
-                ids += self._batch(
-                    range(start, min(start + BATCH, guides)), rng, text, carriers, documents
+        # Publishing renders each guide's page body and card (procedures/rendering.py). Worker
+        # processes, one per core, render each batch while this one inserts the next. They are
+        # started before this process opens the database, so none inherits its connection.
+        connections.close_all()
+        workers = os.cpu_count() or 1
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            list(pool.map(int, range(workers)))
+            if Procedure.objects.exists():
+                raise CommandError(
+                    "generatekb fills an empty database. Point DATABASE_URL at a new one "
+                    "(bench/run.py does) and migrate it first."
                 )
-            progress.update(min(BATCH, guides - start))
-        progress.close()
-        self._render(ids, quiet=quiet)
+            rng = random.Random(seed)
+            text = Text(rng)
+            with transaction.atomic():
+                carriers, documents = self._reference_data(text)
+            self.carrier_blocks = {carrier.pk: carrier_block(carrier) for carrier in carriers}
+            self.region_blocks = {
+                carrier.region_id: region_block(carrier.region) for carrier in carriers
+            }
+            progress = tqdm(total=guides, unit="guide", file=sys.stderr, disable=quiet)
+            pending = []
+            for start in range(0, guides, BATCH):
+                with transaction.atomic():
+                    ids = self._batch(
+                        range(start, min(start + BATCH, guides)), rng, text, carriers, documents
+                    )
+                pending.append(pool.submit(render_worker.render_chunk, ids))
+                pending = self._store_rendered(pending, wait=False)
+                progress.update(min(BATCH, guides - start))
+            self._store_rendered(pending, wait=True)
+            progress.close()
         self.stdout.write(f"Generated {guides} published guides.")
 
     @staticmethod
-    def _render(ids, *, quiet):
-        """Publishing renders each guide's page body and card (procedures/rendering.py); here
-        one process per core renders, and this one stores the results."""
-        chunks = [ids[start : start + 100] for start in range(0, len(ids), 100)]
-        connections.close_all()  # forked workers must open their own
-        progress = tqdm(total=len(ids), unit="render", file=sys.stderr, disable=quiet)
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(os.cpu_count() or 1, mp_context=context) as pool:
-            for rendered, stamp in pool.map(render_worker.render_chunk, chunks):
-                with transaction.atomic():
-                    for pk, fields in rendered:
-                        PublicationPage.objects.filter(pk=pk).update(**fields)
-                    Publication.objects.filter(pk__in=[pk for pk, _ in rendered]).update(
-                        rendered_stamp=stamp
-                    )
-                progress.update(len(rendered))
-        progress.close()
+    def _store_rendered(pending, *, wait):
+        """Store the renderings that are ready (all of them with `wait`); return the rest."""
+        still = []
+        for future in pending:
+            if not wait and not future.done():
+                still.append(future)
+                continue
+            rendered, stamp = future.result()
+            with transaction.atomic():
+                for pk, fields in rendered:
+                    PublicationPage.objects.filter(pk=pk).update(**fields)
+                Publication.objects.filter(pk__in=[pk for pk, _ in rendered]).update(
+                    rendered_stamp=stamp
+                )
+        return still
 
     def _reference_data(self, text):
         regions = [
