@@ -155,17 +155,22 @@ class OrderedRowForm(forms.ModelForm):
         return exclude
 
 
-class OrderedInline(SortableInlineAdminMixin):
-    form = OrderedRowForm
-    formset = OrderedInlineFormSet
-    extra = 0
-    formfield_overrides = URL_FIELDS_HTTPS
+class TranslatorAccess:
+    """Translators see and change guides' texts (what they may change is decided by the
+    read-only fields), without the general change permission."""
 
     def has_view_permission(self, request, obj=None):
         return super().has_view_permission(request, obj) or can_translate(request)
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) or can_translate(request)
+
+
+class OrderedInline(TranslatorAccess, SortableInlineAdminMixin):
+    form = OrderedRowForm
+    formset = OrderedInlineFormSet
+    extra = 0
+    formfield_overrides = URL_FIELDS_HTTPS
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
@@ -399,7 +404,7 @@ STRUCTURE_FIELDS = [
 
 
 @admin.register(Procedure)
-class ProcedureAdmin(TranslatedAdmin):
+class ProcedureAdmin(TranslatorAccess, TranslatedAdmin):
     form = ProcedureAdminForm
     change_form_template = "admin/procedures/procedure/change_form.html"
     object_history_template = "admin/procedures/procedure/object_history.html"
@@ -454,12 +459,6 @@ class ProcedureAdmin(TranslatedAdmin):
     inlines = [ProcedureDocumentInline, StepInline, NoteInline, FaqInline, SourceInline]
 
     # --- Who may do what (enforced here and in services, not only hidden) ----------------------
-
-    def has_view_permission(self, request, obj=None):
-        return super().has_view_permission(request, obj) or can_translate(request)
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) or can_translate(request)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))

@@ -60,3 +60,12 @@ def form_data(html: str, form_id: str | None = None) -> dict:
     parser = _FormParser(form_id)
     parser.feed(html)
     return {name: values if len(values) > 1 else values[0] for name, values in parser.data.items()}
+
+
+def save_guide_in_admin(client, guide, **values):
+    """Open a guide's admin form, change what is given, and save it as an editor's browser
+    would (the language is English so messages can be read)."""
+    url = f"/en/admin/procedures/procedure/{guide.pk}/change/"
+    data = form_data(client.get(url).content.decode(), "procedure_form")
+    data.update(values)
+    return client.post(url, data)

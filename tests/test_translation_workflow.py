@@ -10,7 +10,7 @@ from procedures import conversion, services, translation_status
 from procedures.models import FieldTranslation, Procedure, TranslationStatus
 
 from .factories import StepFactory, UserFactory, full_guide, publish
-from .forms import form_data
+from .forms import form_data, save_guide_in_admin
 
 pytestmark = pytest.mark.django_db
 
@@ -29,10 +29,7 @@ def editor(client):
 
 
 def edit(client, guide, **values):
-    url = f"{ADMIN}/{guide.pk}/change/"
-    data = form_data(client.get(url).content.decode(), "procedure_form")
-    data.update(values)
-    response = client.post(url, data)
+    response = save_guide_in_admin(client, guide, **values)
     assert response.status_code == 302, response.content.decode()[:500]
     guide.refresh_from_db()
     return response

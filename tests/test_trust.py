@@ -18,7 +18,7 @@ from .factories import (
     full_guide,
     publish,
 )
-from .forms import form_data
+from .forms import form_data, save_guide_in_admin
 
 pytestmark = pytest.mark.django_db
 
@@ -28,13 +28,6 @@ def editor(client):
     user = UserFactory(is_staff=True, is_superuser=True, first_name="Ana", last_name="Lei")
     client.force_login(user)
     return client
-
-
-def change(editor, guide, **values):
-    url = f"/en/admin/procedures/procedure/{guide.pk}/change/"
-    data = form_data(editor.get(url).content.decode(), "procedure_form")
-    data.update(values)
-    return editor.post(url, data)
 
 
 def publish_in_admin(editor, guide, **values):
@@ -77,12 +70,12 @@ def test_deleting_every_source_keeps_readers_on_the_sourced_version(editor, clie
 
 def test_a_draft_may_be_saved_without_sources(editor):
     guide = ProcedureFactory(status=Procedure.Status.DRAFT, last_verified_on=None)
-    assert change(editor, guide, title_en="Work in progress").status_code == 302
+    assert save_guide_in_admin(editor, guide, title_en="Work in progress").status_code == 302
 
 
 def test_verifying_records_who_verified_and_publishing_shows_it(editor, client):
     guide = full_guide(status=Procedure.Status.DRAFT, last_verified_on=None)
-    assert change(editor, guide, last_verified_on="2026-11-20").status_code == 302
+    assert save_guide_in_admin(editor, guide, last_verified_on="2026-11-20").status_code == 302
     guide.refresh_from_db()
     assert guide.verified_by == "Ana Lei"
     assert publish_in_admin(editor, guide).status_code == 302

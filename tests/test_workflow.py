@@ -13,7 +13,7 @@ from procedures import services
 from procedures.models import Procedure, Publication, Step
 
 from .factories import StepFactory, UserFactory, full_guide
-from .forms import form_data
+from .forms import form_data, save_guide_in_admin
 
 pytestmark = pytest.mark.django_db
 
@@ -35,11 +35,7 @@ def as_user(client):
     return login
 
 
-def edit(client, guide, **values):
-    url = f"{ADMIN}/{guide.pk}/change/"
-    data = form_data(client.get(url).content.decode(), "procedure_form")
-    data.update(values)
-    return client.post(url, data)
+edit = save_guide_in_admin
 
 
 def page(client, guide, query=""):

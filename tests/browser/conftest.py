@@ -47,14 +47,19 @@ def chromium():
         browser.close()
 
 
-@pytest.fixture
-def page(chromium, live_server):
+def _open_page(chromium, live_server, **options):
     context = chromium.new_context(
-        viewport={"width": 1280, "height": 900}, base_url=live_server.url
+        viewport={"width": 1280, "height": 900}, base_url=live_server.url, **options
     )
     page = context.new_page()
-    page.errors = []
+    page.errors = []  # script errors the page raised: tests expect none
     page.on("pageerror", lambda error: page.errors.append(str(error)))
+    return context, page
+
+
+@pytest.fixture
+def page(chromium, live_server):
+    context, page = _open_page(chromium, live_server)
     yield page
     context.close()
 
@@ -63,12 +68,7 @@ def page(chromium, live_server):
 def page_without_csp(chromium, live_server):
     """A page that ignores the Content Security Policy: to inject axe-core, and to show that
     sanitising alone keeps editor text harmless."""
-    context = chromium.new_context(
-        viewport={"width": 1280, "height": 900}, base_url=live_server.url, bypass_csp=True
-    )
-    page = context.new_page()
-    page.errors = []
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    context, page = _open_page(chromium, live_server, bypass_csp=True)
     yield page
     context.close()
 
