@@ -2,6 +2,7 @@
 language the site speaks."""
 
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
@@ -28,30 +29,41 @@ class LanguageLink:
 
 
 def language_links(request) -> list[LanguageLink]:
-    """This page in each language. Computed once per request (the page's <head> and its
-    switcher both use it): one resolve, one reverse per language."""
+    """This page in each language, with the same query string. Computed once per request (the
+    page's <head> and its switcher both use it)."""
     cached = getattr(request, "_language_links", None)
     if cached is not None:
         return cached
     parts = urlsplit(request.get_full_path())
     current = get_language()
-    try:
-        match = resolve(parts.path)
-    except Resolver404:
-        match = None
     links = []
-    for code, name in settings.LANGUAGES:
-        url = f"/{code}/"  # a page that does not exist (404) has no translation: its home
-        if match is not None:
-            try:
-                with override(code):
-                    path = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
-                url = urlunsplit(parts._replace(path=path))
-            except NoReverseMatch:
-                pass
+    for code, name, path in _paths_in_languages(parts.path):
+        # A page that does not exist (404) has no translation: its language's home instead.
+        url = urlunsplit(parts._replace(path=path)) if path else f"/{code}/"
         links.append(LanguageLink(code, name, url, html_lang(code), code == current))
     request._language_links = links
     return links
+
+
+@lru_cache(maxsize=4096)
+def _paths_in_languages(path: str) -> tuple[tuple[str, str, str | None], ...]:
+    """(code, name, path or None) for each language: one resolve and one reverse per language,
+    remembered, as the URL patterns do not change while the site runs."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        match = None
+    paths = []
+    for code, name in settings.LANGUAGES:
+        translated = None
+        if match is not None:
+            try:
+                with override(code):
+                    translated = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
+            except NoReverseMatch:
+                pass
+        paths.append((code, name, translated))
+    return tuple(paths)
 
 
 def alternate_links(request) -> str:

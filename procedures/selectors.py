@@ -5,15 +5,18 @@ Readers see publications (procedures/models.py: Publication), never the editors'
 except staff asking for a preview.
 """
 
+import datetime
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db import connections
+from django.db.models import F, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from . import listing, services
@@ -129,30 +132,80 @@ def guide_detail(*, slug: str, preview: bool = False):
     """
     if preview:
         return _guide_preview(slug=slug)
-    language = get_language().replace("-", "_")
-    languages = [code.replace("-", "_") for code, _name in settings.LANGUAGES]
-    publication = (
-        Publication.objects.live()
-        .filter(slug=slug)
-        .order_by("-live_from")
-        .select_related("page")
-        .only(
-            "procedure_id",
-            "live_from",
-            "rendered_stamp",
-            "carrier_id",
-            "region_id",
-            "last_verified_on",
-            "languages",
-            "review_due_on",
-            f"page__rendered_body_{language}",
-            *[f"{field}_{code}" for field in ("title", "summary") for code in languages],
-        )
-        .first()
-    )
+    query = _live_page_query(get_language(), Publication.objects.db)
+    publication = query.first(slug=slug, at=timezone.now())
     if publication is None:
         raise Http404("No such guide")
     return PublishedGuidePage(publication)
+
+
+class PreparedQuery:
+    """A queryset compiled to SQL once and then run with new values: for the busiest page, where
+    building and compiling the queryset would cost more than running it.
+
+    `build(**placeholders)` returns the queryset for some placeholder values; each placeholder
+    must appear in the compiled parameters exactly as the field prepares it (`fields` names the
+    model field a placeholder is compared with). Rows come back as model instances (`raw()`), so
+    translated fields keep their fallbacks and annotations become attributes.
+    """
+
+    def __init__(self, model, build, placeholders: dict, fields: dict, using: str):
+        self.model = model
+        self.using = using
+        self.fields = {name: model._meta.get_field(field) for name, field in fields.items()}
+        queryset = build(**placeholders)
+        sql, params = queryset.query.get_compiler(using=using).as_sql()
+        prepared = {name: self._prepare(name, value) for name, value in placeholders.items()}
+        slots = []
+        for param in params:
+            names = [name for name, value in prepared.items() if value == param]
+            if len(names) != 1:
+                raise ValueError(f"Parameter {param!r} is not exactly one placeholder.")
+            slots.append(names[0])
+        self.sql, self.slots = sql, slots
+
+    def _prepare(self, name, value):
+        return self.fields[name].get_db_prep_value(value, connections[self.using], prepared=False)
+
+    def first(self, **values):
+        """The first row for these values, or None."""
+        prepared = {name: self._prepare(name, value) for name, value in values.items()}
+        params = [prepared[name] for name in self.slots]
+        return next(iter(self.model.objects.db_manager(self.using).raw(self.sql, params)), None)
+
+
+@cache
+def _live_page_query(language: str, using: str) -> PreparedQuery:
+    """The live publication of a guide with the fields its page shows and its stored body."""
+    column = language.replace("-", "_")
+    languages = [code.replace("-", "_") for code, _name in settings.LANGUAGES]
+
+    def build(*, slug, at):
+        return (
+            Publication.objects.live(at=at)
+            .filter(slug=slug)
+            .order_by("-live_from")
+            .only(
+                "procedure_id",
+                "live_from",
+                "rendered_stamp",
+                "carrier_id",
+                "region_id",
+                "last_verified_on",
+                "languages",
+                "review_due_on",
+                *[f"{field}_{code}" for field in ("title", "summary") for code in languages],
+            )
+            .annotate(stored_body=F(f"page__rendered_body_{column}"))[:1]
+        )
+
+    return PreparedQuery(
+        Publication,
+        build,
+        placeholders={"slug": "-slug-", "at": datetime.datetime(1900, 1, 2, tzinfo=datetime.UTC)},
+        fields={"slug": "slug", "at": "live_from"},
+        using=using,
+    )
 
 
 def _guide_preview(*, slug: str) -> GuideView:

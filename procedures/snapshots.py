@@ -24,7 +24,7 @@ from kb.languages import html_lang
 from kb.markdown import markdown_for_readers
 
 from . import conversion
-from .models import Channel, Note, Procedure, SimType, SourceLanguage
+from .models import Channel, Note, Procedure, PublicationPage, SimType, SourceLanguage
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 SNAPSHOT_FORMAT = 1
@@ -488,8 +488,8 @@ class PublishedGuidePage:
         from .rendering import render_stamp
 
         if self.publication.rendered_stamp == render_stamp():
-            stored = self.publication.page.rendered_body
+            stored = self.publication.stored_body
             if stored:
                 return mark_safe(stored)  # noqa: S308 - rendered from a template when publishing
-        content = type(self.publication.page).objects.get(pk=self.publication.pk).content
+        content = PublicationPage.objects.get(pk=self.publication.pk).content
         return GuideView(content, procedure_id=self.procedure_id).body

@@ -201,6 +201,11 @@ def test_switcher_keeps_the_page_and_its_query_string(client, guide):
     assert f'<a href="/zh-hant/guides/?{query}" hreflang="zh-Hant" lang="zh-Hant">' in html
     assert f'<a href="/en/guides/?{query}" hreflang="en" lang="en" aria-current="page">' in html
 
+    # The same page with other filters: the links carry the new query, not the first one.
+    html = text_of(client.get("/en/guides/?kind=activation"))
+    assert '<a href="/zh-hant/guides/?kind=activation" hreflang="zh-Hant"' in html
+    assert "real-name" not in html.split('class="language-switcher"')[1].split("</nav>")[0]
+
     html = text_of(client.get(f"/zh-hans/guides/{guide.slug}/"))
     assert f'href="/en/guides/{guide.slug}/" hreflang="en"' in html
 
