@@ -9,7 +9,9 @@ scheduled for later takes effect by itself: the next go-live time is known, and 
 bumps every page.
 
 Only anonymous GET/HEAD requests for language-prefixed pages are cached; staff previews, the
-admin and anything with a session are always rendered fresh.
+admin and anything with a session are always rendered fresh. The middleware runs before the
+security, CSP and conditional-GET middleware: a page is stored with the headers they add, and a
+hit is answered (200, or 304 for a matching ETag or date) without running them again.
 """
 
 import hashlib
@@ -23,12 +25,13 @@ from django.db import connection
 from django.db.models import F
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.cache import get_conditional_response
+from django.utils.http import parse_http_date_safe
 from django.utils.translation import get_language_from_path
 
 logger = logging.getLogger(__name__)
 
 PAGE_TIMEOUT = 60 * 60 * 24
-STORED_HEADERS = ("Content-Type", "Content-Language", "Last-Modified", "Vary")
 EVERYTHING = "all"  # every cached page carries it: bumped when a scheduled publication starts
 NEXT_GO_LIVE = "next-go-live"  # a tag row whose version is the next go-live time (ns), or 0
 
@@ -108,7 +111,12 @@ class PageCacheMiddleware:
             logger.warning("Page cache unavailable; rendering from the database.", exc_info=True)
             return self.get_response(request)
         if cached is not None:
-            return cached
+            return get_conditional_response(
+                request,
+                etag=cached.get("ETag"),
+                last_modified=parse_http_date_safe(cached.get("Last-Modified", "")),
+                response=cached,
+            )
         started = time.time_ns()
         response = self.get_response(request)
         if response.status_code == 200 and not response.streaming and not response.cookies:
@@ -127,14 +135,18 @@ class PageCacheMiddleware:
             and request.method in ("GET", "HEAD")
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
             and "preview" not in request.GET
+            # Plain HTTP must still be redirected to HTTPS by the security middleware.
+            and (request.is_secure() or not settings.SECURE_SSL_REDIRECT)
             and "/admin/" not in request.path_info
             and get_language_from_path(request.path_info) is not None
         )
 
     @staticmethod
     def _key(request) -> str:
-        # The date is part of the key: "review due" notices change at midnight.
-        raw = f"{request.get_full_path()}|{timezone.localdate().isoformat()}"
+        # The date is part of the key: "review due" notices change at midnight. The host is too
+        # (and is checked against ALLOWED_HOSTS here): pages hold absolute hreflang links.
+        day = timezone.localdate().isoformat()
+        raw = f"{request.scheme}://{request.get_host()}{request.get_full_path()}|{day}"
         return "kb:page:" + hashlib.sha256(raw.encode()).hexdigest()
 
     @staticmethod
@@ -173,7 +185,7 @@ class PageCacheMiddleware:
             return  # content changed while this page was rendered: do not keep it
         entry = {
             "content": response.content,
-            "headers": {h: response[h] for h in STORED_HEADERS if response.has_header(h)},
+            "headers": dict(response.items()),
             "tags": {name: current[name] for name in tags},
         }
         cache.set(key, entry, timeout=PAGE_TIMEOUT)

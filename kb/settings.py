@@ -63,14 +63,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "kb.middleware.RememberLanguageMiddleware",
+    # Cached pages are answered here, before anything else runs; they are stored with the
+    # headers the middleware below adds (security, CSP, ETag), and answer 304 themselves.
+    "kb.cache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # ETag on every page (cached or not) and "304 Not Modified" for a matching If-None-Match.
+    # ETag on every page and "304 Not Modified" for a matching If-None-Match.
     "django.middleware.http.ConditionalGetMiddleware",
-    "kb.middleware.RememberLanguageMiddleware",
-    # Cached pages are answered here, before sessions, locale and the view are touched.
-    "kb.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

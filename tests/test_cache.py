@@ -6,6 +6,7 @@ import socket
 
 import pytest
 import time_machine
+from django.conf import settings as django_settings
 from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -160,6 +161,50 @@ def test_a_repeat_visit_gets_304_not_modified(client):
         assert again.status_code == 304
         assert again.content == b""
     assert client.get(f"/en/guides/{guide.slug}/", HTTP_IF_NONE_MATCH='"other"').status_code == 200
+
+
+def test_a_cached_page_has_the_same_security_headers_as_a_fresh_one(client):
+    guide = full_guide()
+    fresh = get(client, f"/en/guides/{guide.slug}/")
+    cached = get(client, f"/en/guides/{guide.slug}/")
+    assert is_hit(cached)
+    for header in ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy", "ETag"):
+        assert fresh.has_header(header), header
+        assert cached[header] == fresh[header], header
+    assert cached.content == fresh.content
+
+
+def test_plain_http_is_redirected_to_https_even_when_the_page_is_cached(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    guide = full_guide()
+    url = f"/en/guides/{guide.slug}/"
+    get(client, url, secure=True)
+    assert is_hit(get(client, url, secure=True))
+    insecure = client.get(url)
+    assert insecure.status_code == 301
+    assert insecure["Location"] == f"https://testserver{url}"
+
+
+def test_a_cached_page_still_remembers_the_readers_new_language(client):
+    guide = full_guide()
+    get(client, f"/en/guides/{guide.slug}/")  # stored
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    switched = get(client, f"/en/guides/{guide.slug}/")
+    assert is_hit(switched)
+    assert switched.cookies[django_settings.LANGUAGE_COOKIE_NAME].value == "en"
+
+
+def test_pages_are_kept_apart_by_host(client, settings):
+    """Pages carry absolute links (hreflang): one host's copy is never served to another."""
+    settings.ALLOWED_HOSTS = ["kb.example", "other.example"]
+    guide = full_guide()
+    url = f"/en/guides/{guide.slug}/"
+    get(client, url, HTTP_HOST="kb.example")
+    other = get(client, url, HTTP_HOST="other.example")
+    assert not is_hit(other)
+    assert "http://other.example/en/" in other.content.decode()
+    assert "kb.example" not in other.content.decode()
+    assert client.get(url, HTTP_HOST="evil.example").status_code == 400
 
 
 # --- Redis ----------------------------------------------------------------------------------------
