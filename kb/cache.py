@@ -8,6 +8,13 @@ process sees a change at once, even when each keeps its pages in its own memory.
 scheduled for later takes effect by itself: the next go-live time is known, and passing it
 bumps every page.
 
+So that a cache hit needs no database query, each process remembers the versions it has read
+for as long as a change signal stays the same: a small file (KB_PAGE_CACHE_SIGNAL) that every
+change rewrites, both at once and when its transaction commits. Every process on the host sees
+the file change with one `stat()` and then reads versions again. Servers on several hosts must
+share the file, or set KB_PAGE_CACHE_SIGNAL to "" to read versions on every hit (the default
+with Redis).
+
 Only anonymous GET/HEAD requests for language-prefixed pages are cached; staff previews, the
 admin and anything with a session are always rendered fresh. The middleware runs before the
 security, CSP and conditional-GET middleware: a page is stored with the headers they add, and a
@@ -16,12 +23,15 @@ hit is answered (200, or 304 for a matching ETag or date) without running them a
 
 import hashlib
 import logging
+import os
+import threading
 import time
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F
 from django.http import HttpResponse
 from django.utils import timezone
@@ -55,6 +65,7 @@ def bump(*tags: str) -> None:
         unique_fields=["name"],
         update_fields=["version"],
     )
+    _versions_changed()
 
 
 def schedule_go_live(when) -> None:
@@ -69,6 +80,7 @@ def _set_next_go_live(timestamp: float | None) -> None:
     CacheTag.objects.update_or_create(
         name=NEXT_GO_LIVE, defaults={"version": int(timestamp * 1e9) if timestamp else 0}
     )
+    _versions_changed()
 
 
 def _next_go_live_from_database() -> float | None:
@@ -84,7 +96,7 @@ def _next_go_live_from_database() -> float | None:
 
 
 def versions(names) -> dict[str, int]:
-    """Current versions of these tags, in one small query (the cache hit's only one)."""
+    """Current versions of these tags, from the database in one small query."""
     names = list(names)
     if not names:
         return {}
@@ -97,9 +109,96 @@ def versions(names) -> dict[str, int]:
         return dict(cursor.fetchall())
 
 
+# --- Versions this process has read, and the change signal --------------------------------------
+
+
+class _KnownVersions:
+    """Tag versions read while the change signal was `signal`."""
+
+    def __init__(self, signal):
+        self.signal = signal
+        self.versions: dict[str, int | None] = {}
+
+
+_known = _KnownVersions(None)
+_signal_broken = False
+
+
+def _signal_path() -> str:
+    return "" if _signal_broken else settings.KB_PAGE_CACHE_SIGNAL
+
+
+def _read_signal(path: str):
+    try:
+        found = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return found.st_ino, found.st_mtime_ns, found.st_size
+
+
+def _send_signal() -> None:
+    """Rewrite the signal file (a new file each time, so its identity always changes)."""
+    path = _signal_path()
+    if not path:
+        return
+    draft = f"{path}.{os.getpid()}.{threading.get_ident()}"
+    try:
+        Path(draft).write_text(str(time.time_ns()))
+        os.replace(draft, path)
+    except OSError:
+        logger.error("Cannot write the page cache signal %s; pages may be stale.", path)
+
+
+def _versions_changed() -> None:
+    # At once, for reads in this transaction; again at commit, for every other process (one
+    # that read the versions in between would otherwise keep the old ones).
+    _send_signal()
+    transaction.on_commit(_send_signal)
+
+
+def check_signal() -> None:
+    """At start: make sure the signal file can be written; if not, read versions every time."""
+    global _signal_broken
+    path = settings.KB_PAGE_CACHE_SIGNAL
+    if not path:
+        return
+    try:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        Path(path).touch()
+    except OSError:
+        _signal_broken = True
+        logger.warning("Page cache signal %s cannot be written; versions are read per hit.", path)
+
+
+def forget_versions() -> None:
+    """Forget what this process has read (tests, after rolling back the database)."""
+    global _known
+    _known = _KnownVersions(None)
+
+
+def current_versions(names) -> dict[str, int]:
+    """Versions of these tags as they are now: from this process's memory while the change
+    signal has not moved, otherwise from the database (what was read is kept)."""
+    global _known
+    path = _signal_path()
+    if not path:
+        return versions(names)
+    signal = _read_signal(path)
+    known = _known
+    if known.signal != signal or signal is None:
+        known = _known = _KnownVersions(signal)
+    missing = [name for name in names if name not in known.versions]
+    if missing:
+        found = versions(missing)
+        # Tags that do not exist yet are remembered as such: creating one sends the signal.
+        known.versions.update({name: found.get(name) for name in missing})
+    return {name: known.versions[name] for name in names if known.versions[name] is not None}
+
+
 class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
+        check_signal()
 
     def __call__(self, request):
         if not self._cacheable(request):
@@ -154,7 +253,7 @@ class PageCacheMiddleware:
         entry = cache.get(key)
         if entry is None:
             return None
-        current = versions([*entry["tags"], NEXT_GO_LIVE])
+        current = current_versions([*entry["tags"], NEXT_GO_LIVE])
         next_go_live = current.pop(NEXT_GO_LIVE, 0)
         if next_go_live and time.time_ns() >= next_go_live:
             # A scheduled publication has started since: every page may show it.
@@ -180,6 +279,7 @@ class PageCacheMiddleware:
             CacheTag.objects.bulk_create(
                 [CacheTag(name=name, version=1) for name in missing], ignore_conflicts=True
             )
+            _versions_changed()  # processes that remember these tags as absent read them again
             current |= versions(missing)
         if any(version > started for version in current.values()):
             return  # content changed while this page was rendered: do not keep it

@@ -132,6 +132,13 @@ if env.str("REDIS_URL", ""):
 else:
     CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 KB_PAGE_CACHE = env.bool("KB_PAGE_CACHE", default=True)
+# A file every server process can see, rewritten on every content change: processes keep the
+# content versions they have read until it changes, so cache hits need no query (kb/cache.py).
+# "" reads versions on every hit: for servers on several hosts without a shared file.
+KB_PAGE_CACHE_SIGNAL = env.str(
+    "KB_PAGE_CACHE_SIGNAL",
+    default="" if env.str("REDIS_URL", "") else str(VAR_DIR / "page-cache-signal"),
+)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

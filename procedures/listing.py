@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from django.db.models import F
 from django.utils import timezone
 
-from kb.cache import EVERYTHING, versions
+from kb.cache import EVERYTHING, current_versions
 
 from .models import Publication, SimType
 
@@ -123,7 +123,7 @@ def forget() -> None:
 def guide_index() -> GuideIndex:
     """The index of the live guides, rebuilt if guides changed since it was built."""
     global _index
-    current = versions(["guides", EVERYTHING])
+    current = current_versions(["guides", EVERYTHING])
     version = (current.get("guides"), current.get(EVERYTHING))
     index = _index
     if index is not None and index.version == version and time.time() < index.valid_until:

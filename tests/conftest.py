@@ -4,16 +4,19 @@ from django.core.management import call_command
 from django.utils import translation
 from reversion.models import Revision
 
+from kb import cache as page_cache
 from procedures import listing
 from procedures.models import Carrier, Document, Procedure, Region
 
 
 @pytest.fixture(autouse=True)
-def _fast_and_isolated(settings):
+def _fast_and_isolated(settings, tmp_path):
     """Test-only speedups, and a fresh language for each test."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.KB_PAGE_CACHE_SIGNAL = str(tmp_path / "page-cache-signal")
     cache.clear()  # pages are cached in tests as in production; each test starts empty
+    page_cache.forget_versions()
     listing.forget()
     translation.activate(settings.LANGUAGE_CODE)
     yield

@@ -75,8 +75,8 @@ def page_without_csp(chromium, live_server):
 
 @pytest.fixture
 def page_without_javascript(chromium, live_server):
-    context = chromium.new_context(java_script_enabled=False, base_url=live_server.url)
-    yield context.new_page()
+    context, page = _open_page(chromium, live_server, java_script_enabled=False)
+    yield page
     context.close()
 
 

@@ -4,6 +4,11 @@ reading with JavaScript off, and pages every reader can use (axe-core, keyboard)
 import re
 
 import pytest
+from django.conf import settings
+from django.utils.translation import gettext, override
+
+from kb.languages import HTML_LANG
+from procedures.models import Publication
 
 from .conftest import screenshot
 
@@ -12,30 +17,50 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 LANGUAGES = ["zh-hans", "zh-hant", "en"]
 
 
-def test_a_reader_filters_opens_a_guide_and_switches_language(page, demo):
-    page.goto("/en/")
-    page.get_by_role("link", name="All guides").first.click()
+def labels(language: str, *texts: str) -> list[str]:
+    """Interface texts as a reader of this language sees them."""
+    with override(language):
+        return [gettext(text) for text in texts]
+
+
+# Each language is once where the reader starts, once where the list is switched to, and once
+# where the guide is switched to.
+@pytest.mark.parametrize(
+    "start, on_list, on_guide",
+    [("en", "zh-hant", "zh-hans"), ("zh-hans", "en", "zh-hant"), ("zh-hant", "zh-hans", "en")],
+)
+def test_a_reader_filters_opens_a_guide_and_switches_language(page, demo, start, on_list, on_guide):
+    names = dict(settings.LANGUAGES)
+    main, all_guides, show = labels(start, "Main", "All guides", "Show guides")
+    page.goto(f"/{start}/")
+    page.get_by_role("navigation", name=main).get_by_role("link", name=all_guides).click()
     page.select_option("#id_region", "macau")
-    page.get_by_role("button", name="Show guides").click()
+    page.get_by_role("button", name=show).click()
     page.select_option("#id_carrier", "ctm")
-    page.get_by_role("button", name="Show guides").click()
+    page.get_by_role("button", name=show).click()
     assert re.search(r"region=macau", page.url) and "carrier=ctm" in page.url
-    titles = page.locator(".card-title a").all_inner_texts()
-    assert titles and all("CTM" in title for title in titles)
+    guides = page.locator(".card-title a")
+    links = [guides.nth(i).get_attribute("href") for i in range(guides.count())]
+    assert links and all("-ctm-" in link for link in links)
 
     # Switching language on the filtered list keeps the filters.
-    page.get_by_role("navigation", name="Language").get_by_role("link", name="繁體中文").click()
-    assert page.url.split("?")[0].endswith("/zh-hant/guides/")
+    (language,) = labels(start, "Language")
+    page.get_by_role("navigation", name=language).get_by_role("link", name=names[on_list]).click()
+    assert page.url.split("?")[0].endswith(f"/{on_list}/guides/")
     assert "region=macau" in page.url and "carrier=ctm" in page.url
-    assert page.locator("html").get_attribute("lang") == "zh-Hant"
+    assert page.locator("html").get_attribute("lang") == HTML_LANG[on_list]
     assert page.locator("#id_carrier").input_value() == "ctm"
+    assert page.locator(".card-title a").count() == len(links)
 
+    # Switching language on a guide keeps the guide.
     page.locator(".card-title a").first.click()
-    guide_path = page.url.split("/zh-hant/")[1]
-    page.get_by_role("navigation", name="語言").get_by_role("link", name="English").click()
-    assert page.url.endswith("/en/" + guide_path)
-    assert page.locator("html").get_attribute("lang") == "en"
-    assert page.locator("h1").inner_text()
+    guide_path = page.url.split(f"/{on_list}/")[1]
+    title = page.locator("h1").inner_text()
+    (language,) = labels(on_list, "Language")
+    page.get_by_role("navigation", name=language).get_by_role("link", name=names[on_guide]).click()
+    assert page.url.endswith(f"/{on_guide}/" + guide_path)
+    assert page.locator("html").get_attribute("lang") == HTML_LANG[on_guide]
+    assert page.locator("h1").inner_text() not in ("", title)  # the same guide, translated
     assert page.errors == []
 
 
@@ -46,12 +71,20 @@ def test_every_guide_reads_and_filters_work_without_javascript(page_without_java
     page.select_option("#id_region", "hong-kong")
     page.locator(".filters button[type=submit]").click()
     assert "region=hong-kong" in page.url and "sim=esim" in page.url
-    page.goto("/zh-hans/guides/hong-kong-sim-registration-rules/")
-    details = page.locator(".step details")
-    assert details.count() > 0
-    assert all(details.nth(i).get_attribute("open") is not None for i in range(details.count()))
-    assert page.locator(".step-body").first.is_visible()
-    assert page.locator(".toggle-all").is_hidden()  # the "show all" button needs JavaScript
+    assert page.locator(".card-title a").count() > 0
+
+    slugs = sorted(Publication.objects.live().values_list("slug", flat=True))
+    assert len(slugs) >= 30
+    for number, slug in enumerate(slugs):
+        language = LANGUAGES[number % len(LANGUAGES)]
+        assert page.goto(f"/{language}/guides/{slug}/").status == 200, slug
+        assert page.locator("h1").inner_text().strip(), slug
+        details = page.locator(".step details")
+        assert details.count() > 0, slug
+        # Every step is open and readable; the "show all" button needs JavaScript.
+        assert page.locator(".step details:not([open])").count() == 0, slug
+        assert page.locator(".step-body").first.is_visible(), slug
+        assert page.locator(".toggle-all").is_hidden(), slug
 
 
 def test_steps_open_and_close_with_show_all(page, demo):
