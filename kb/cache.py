@@ -10,8 +10,8 @@ bumps every page.
 
 So that a cache hit needs no database query, each process remembers the versions it has read
 for as long as a change signal stays the same: a small file (KB_PAGE_CACHE_SIGNAL) that every
-change rewrites, both at once and when its transaction commits. Every process on the host sees
-the file change with one `stat()` and then reads versions again. Servers on several hosts must
+change rewrites with new content, both at once and when its transaction commits. A hit reads
+the file's few bytes; when they differ, versions are read again. Servers on several hosts must
 share the file, or set KB_PAGE_CACHE_SIGNAL to "" to read versions on every hit (the default
 with Redis).
 
@@ -24,6 +24,7 @@ hit is answered (200, or 304 for a matching ETag or date) without running them a
 import hashlib
 import logging
 import os
+import secrets
 import threading
 import time
 from pathlib import Path
@@ -128,22 +129,23 @@ def _signal_path() -> str:
     return "" if _signal_broken else settings.KB_PAGE_CACHE_SIGNAL
 
 
-def _read_signal(path: str):
+def _read_signal(path: str) -> bytes | None:
+    # The content, not the file's times or inode: those can repeat within a clock tick.
     try:
-        found = os.stat(path)
+        with open(path, "rb") as signal:
+            return signal.read(64)
     except FileNotFoundError:
         return None
-    return found.st_ino, found.st_mtime_ns, found.st_size
 
 
 def _send_signal() -> None:
-    """Rewrite the signal file (a new file each time, so its identity always changes)."""
+    """Replace the signal file with content never written before (readers see old or new)."""
     path = _signal_path()
     if not path:
         return
     draft = f"{path}.{os.getpid()}.{threading.get_ident()}"
     try:
-        Path(draft).write_text(str(time.time_ns()))
+        Path(draft).write_text(f"{time.time_ns()}-{secrets.token_hex(8)}")
         os.replace(draft, path)
     except OSError:
         logger.error("Cannot write the page cache signal %s; pages may be stale.", path)
@@ -164,6 +166,8 @@ def check_signal() -> None:
         return
     try:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
+        if not Path(path).exists():
+            _send_signal()
         Path(path).touch()
     except OSError:
         _signal_broken = True

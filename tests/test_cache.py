@@ -78,6 +78,17 @@ def test_a_change_made_by_another_server_process_is_seen_at_once(client, two_gui
     assert not is_hit(get(client, f"/en/guides/{first.slug}/"))
 
 
+def test_every_change_writes_a_signal_never_seen_before(two_guides, settings):
+    """Readers compare the signal's content: two changes in the same clock tick must differ."""
+    from kb import cache as page_cache
+
+    seen = set()
+    for _change in range(50):
+        page_cache.bump("guides")
+        seen.add(Path(settings.KB_PAGE_CACHE_SIGNAL).read_bytes())
+    assert len(seen) == 50
+
+
 def test_without_a_signal_file_every_hit_reads_the_versions(client, two_guides, settings):
     """For servers on several hosts with no shared file."""
     from kb.models import CacheTag
