@@ -115,17 +115,17 @@ def prepare_database(kind: str, size: int, env) -> None:
 def _guide_count(env) -> int:
     code = "from procedures.models import Publication; print(Publication.objects.count())"
     try:
-        out = subprocess.run(
-            [PYTHON, "manage.py", "shell", "-c", code],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        return int(out.strip().splitlines()[-1])
+        return int(_last_line(env, "manage.py", "shell", "-c", code))
     except (subprocess.CalledProcessError, ValueError, IndexError):
         return -1
+
+
+def _last_line(env, *args: str) -> str:
+    """The last line a Python command of the project prints."""
+    out = subprocess.run(
+        [PYTHON, *args], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    ).stdout
+    return out.strip().splitlines()[-1]
 
 
 def free_port() -> int:
@@ -273,15 +273,7 @@ def query_counts(env, urls) -> dict[str, int]:
         "print(json.dumps(counts))\n"
     )
     env = dict(env, KB_PAGE_CACHE="false", DJANGO_SETTINGS_MODULE="kb.settings")
-    out = subprocess.run(
-        [PYTHON, "-c", script, json.dumps(urls)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return json.loads(out.strip().splitlines()[-1])
+    return json.loads(_last_line(env, "-c", script, json.dumps(urls)))
 
 
 # --- One size -----------------------------------------------------------------------------------
