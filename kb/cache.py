@@ -9,11 +9,11 @@ scheduled for later takes effect by itself: the next go-live time is known, and 
 bumps every page.
 
 So that a cache hit needs no database query, each process remembers the versions it has read
-for as long as a change signal stays the same: a small file (KB_PAGE_CACHE_SIGNAL) that every
-change rewrites with new content, both at once and when its transaction commits. A hit reads
-the file's few bytes; when they differ, versions are read again. Servers on several hosts must
-share the file, or set KB_PAGE_CACHE_SIGNAL to "" to read versions on every hit (the default
-with Redis).
+for as long as a change signal stays the same (and at most REMEMBER_VERSIONS_FOR seconds): a
+small file (KB_PAGE_CACHE_SIGNAL) that every change rewrites with new content when its
+transaction commits. A hit reads the file's few bytes; when they differ, versions are read
+again. Servers on several hosts must share the file, or set KB_PAGE_CACHE_SIGNAL to "" to read
+versions on every hit (the default with Redis or another shared cache).
 
 Only anonymous GET/HEAD requests for language-prefixed pages are cached; staff previews, the
 admin and anything with a session are always rendered fresh. The middleware runs before the
@@ -27,13 +27,14 @@ import os
 import secrets
 import threading
 import time
+from functools import partial
 from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
@@ -57,6 +58,22 @@ def tag(request, *tags: str) -> None:
 def bump(*tags: str) -> None:
     """Content with these tags changed: pages showing it must be rendered again. Runs in the
     caller's transaction, so other processes see the new versions with the new content."""
+    _write_versions(tags)
+    if connection.in_atomic_block:
+        forget_versions()  # this process reads them again, in this transaction
+        # A page rendered meanwhile from the data as it was before the commit started after
+        # this version: a second one, taken after the commit, is newer than that page.
+        transaction.on_commit(partial(_bump_committed, tags))
+    else:
+        _send_signal()
+
+
+def _bump_committed(tags) -> None:
+    _write_versions(tags)
+    _send_signal()
+
+
+def _write_versions(tags) -> None:
     from .models import CacheTag
 
     now = time.time_ns()
@@ -66,25 +83,53 @@ def bump(*tags: str) -> None:
         unique_fields=["name"],
         update_fields=["version"],
     )
-    _versions_changed()
+
+
+def _versions_changed() -> None:
+    """Versions were written: other processes read them again once they are committed."""
+    if connection.in_atomic_block:
+        forget_versions()
+        transaction.on_commit(_send_signal)
+    else:
+        _send_signal()
 
 
 def schedule_go_live(when) -> None:
-    """A publication will go live at `when`: pages must not outlive that moment."""
-    known = versions([NEXT_GO_LIVE]).get(NEXT_GO_LIVE)  # in nanoseconds; 0: none
-    _set_next_go_live(min(when.timestamp(), known / 1e9) if known else when.timestamp())
+    """A publication will go live at `when`: pages must not outlive that moment. Recorded at
+    once and again after the caller's commit (see `_go_live_passed`)."""
+    moment = int(when.timestamp() * 1e9)
+    _lower_next_go_live(moment)
+    transaction.on_commit(partial(_lower_next_go_live, moment))
 
 
-def _set_next_go_live(timestamp: float | None) -> None:
+def _lower_next_go_live(moment: int) -> None:
+    """Make `moment` the next go-live time unless an earlier one is waiting (including one that
+    has passed and not been handled yet: the next request handles it)."""
     from .models import CacheTag
 
-    CacheTag.objects.update_or_create(
-        name=NEXT_GO_LIVE, defaults={"version": int(timestamp * 1e9) if timestamp else 0}
+    CacheTag.objects.bulk_create([CacheTag(name=NEXT_GO_LIVE, version=0)], ignore_conflicts=True)
+    CacheTag.objects.filter(name=NEXT_GO_LIVE).filter(Q(version=0) | Q(version__gt=moment)).update(
+        version=moment
     )
     _versions_changed()
 
 
-def _next_go_live_from_database() -> float | None:
+def _go_live_passed(seen: int) -> None:
+    """The next go-live time `seen` has passed: every page may show what went live. The time is
+    replaced by the next one (if no other request did it first), then lowered again from a
+    fresh look, for a publication scheduled while this ran."""
+    from .models import CacheTag
+
+    bump(EVERYTHING)
+    CacheTag.objects.filter(name=NEXT_GO_LIVE, version=seen).update(version=_upcoming())
+    _versions_changed()
+    upcoming = _upcoming()
+    if upcoming:
+        _lower_next_go_live(upcoming)
+
+
+def _upcoming() -> int:
+    """The next time a publication goes live (ns), or 0."""
     from procedures.models import Publication
 
     upcoming = (
@@ -93,7 +138,7 @@ def _next_go_live_from_database() -> float | None:
         .values_list("live_from", flat=True)
         .first()
     )
-    return upcoming.timestamp() if upcoming else None
+    return int(upcoming.timestamp() * 1e9) if upcoming else 0
 
 
 def versions(names) -> dict[str, int]:
@@ -113,11 +158,17 @@ def versions(names) -> dict[str, int]:
 # --- Versions this process has read, and the change signal --------------------------------------
 
 
+# Even while the signal stays the same, versions are read again after this long: a safety net
+# for a signal that could not be written, or servers that do not share it.
+REMEMBER_VERSIONS_FOR = 2.0  # seconds
+
+
 class _KnownVersions:
     """Tag versions read while the change signal was `signal`."""
 
     def __init__(self, signal):
         self.signal = signal
+        self.read_at = time.monotonic()
         self.versions: dict[str, int | None] = {}
 
 
@@ -151,13 +202,6 @@ def _send_signal() -> None:
         logger.error("Cannot write the page cache signal %s; pages may be stale.", path)
 
 
-def _versions_changed() -> None:
-    # At once, for reads in this transaction; again at commit, for every other process (one
-    # that read the versions in between would otherwise keep the old ones).
-    _send_signal()
-    transaction.on_commit(_send_signal)
-
-
 def check_signal() -> None:
     """At start: make sure the signal file can be written; if not, read versions every time."""
     global _signal_broken
@@ -189,7 +233,11 @@ def current_versions(names) -> dict[str, int]:
         return versions(names)
     signal = _read_signal(path)
     known = _known
-    if known.signal != signal or signal is None:
+    if (
+        known.signal != signal
+        or signal is None
+        or time.monotonic() - known.read_at > REMEMBER_VERSIONS_FOR
+    ):
         known = _known = _KnownVersions(signal)
     missing = [name for name in names if name not in known.versions]
     if missing:
@@ -222,7 +270,13 @@ class PageCacheMiddleware:
             )
         started = time.time_ns()
         response = self.get_response(request)
-        if response.status_code == 200 and not response.streaming and not response.cookies:
+        # Only GET: a HEAD response has no ETag (the conditional-GET middleware skips HEAD).
+        if (
+            request.method == "GET"
+            and response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+        ):
             tags = getattr(request, "cache_tags", None)
             if tags is not None:
                 try:
@@ -260,9 +314,7 @@ class PageCacheMiddleware:
         current = current_versions([*entry["tags"], NEXT_GO_LIVE])
         next_go_live = current.pop(NEXT_GO_LIVE, 0)
         if next_go_live and time.time_ns() >= next_go_live:
-            # A scheduled publication has started since: every page may show it.
-            bump(EVERYTHING)
-            _set_next_go_live(_next_go_live_from_database())
+            _go_live_passed(next_go_live)  # a scheduled publication has started since
             return None
         if any(current.get(name) != seen for name, seen in entry["tags"].items()):
             return None

@@ -134,10 +134,15 @@ else:
 KB_PAGE_CACHE = env.bool("KB_PAGE_CACHE", default=True)
 # A file every server process can see, rewritten on every content change: processes keep the
 # content versions they have read until it changes, so cache hits need no query (kb/cache.py).
-# "" reads versions on every hit: for servers on several hosts without a shared file.
+# "" reads versions on every hit: for servers on several hosts without a shared file. Either way
+# a process reads versions again at least every 2 seconds.
 KB_PAGE_CACHE_SIGNAL = env.str(
     "KB_PAGE_CACHE_SIGNAL",
-    default="" if env.str("REDIS_URL", "") else str(VAR_DIR / "page-cache-signal"),
+    default=(
+        ""  # a cache shared between hosts (Redis, memcached…): no shared file to rely on
+        if env.str("REDIS_URL", "") or env.str("CACHE_URL", "")
+        else str(VAR_DIR / "page-cache-signal")
+    ),
 )
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -4,6 +4,7 @@ import datetime
 import logging
 import os
 import socket
+import time
 from pathlib import Path
 
 import pytest
@@ -78,15 +79,60 @@ def test_a_change_made_by_another_server_process_is_seen_at_once(client, two_gui
     assert not is_hit(get(client, f"/en/guides/{first.slug}/"))
 
 
-def test_every_change_writes_a_signal_never_seen_before(two_guides, settings):
+def test_every_change_writes_a_signal_never_seen_before(
+    two_guides, settings, django_capture_on_commit_callbacks
+):
     """Readers compare the signal's content: two changes in the same clock tick must differ."""
     from kb import cache as page_cache
 
     seen = set()
     for _change in range(50):
-        page_cache.bump("guides")
+        with django_capture_on_commit_callbacks(execute=True):
+            page_cache.bump("guides")
         seen.add(Path(settings.KB_PAGE_CACHE_SIGNAL).read_bytes())
     assert len(seen) == 50
+
+
+def test_a_page_rendered_from_data_before_a_commit_is_not_kept(
+    rf, two_guides, django_capture_on_commit_callbacks
+):
+    """An editor's save bumps its tags, then commits a moment later; a reader's page that was
+    rendered in between (from the old data) must not be stored as current."""
+    from django.http import HttpResponse
+
+    from kb import cache as page_cache
+
+    first, _other = two_guides
+    tag_name = f"guide:{first.pk}"
+    with django_capture_on_commit_callbacks(execute=True):
+        page_cache.bump(tag_name)  # the editor's transaction, not committed yet
+        started = time.time_ns()  # a reader's request starts, reading the old data
+    middleware = page_cache.PageCacheMiddleware(lambda request: HttpResponse())
+    middleware._store("kb:page:test", HttpResponse("old"), {tag_name}, started)
+    assert caches["default"].get("kb:page:test") is None
+
+
+def test_a_head_request_does_not_store_a_page_without_its_etag(client, two_guides):
+    first, _other = two_guides
+    url = f"/en/guides/{first.slug}/"
+    assert client.head(url).status_code == 200
+    page = get(client, url)
+    assert page.has_header("ETag")
+    assert client.get(url, HTTP_IF_NONE_MATCH=page["ETag"]).status_code == 304
+
+
+def test_remembered_versions_are_read_again_after_a_while(client, two_guides, monkeypatch):
+    """A safety net for a change whose signal never arrived (a file not shared, not written)."""
+    from kb import cache as page_cache
+    from kb.models import CacheTag
+
+    first, _other = two_guides
+    get(client, f"/en/guides/{first.slug}/")
+    assert is_hit(get(client, f"/en/guides/{first.slug}/"))
+    CacheTag.objects.filter(name=f"guide:{first.pk}").update(version=2**62)  # no signal
+    assert is_hit(get(client, f"/en/guides/{first.slug}/"))
+    monkeypatch.setattr(page_cache, "REMEMBER_VERSIONS_FOR", -1.0)
+    assert not is_hit(get(client, f"/en/guides/{first.slug}/"))
 
 
 def test_without_a_signal_file_every_hit_reads_the_versions(client, two_guides, settings):
@@ -191,6 +237,29 @@ def test_a_scheduled_publication_shows_when_its_time_comes(client):
         html = get(client, f"/en/guides/{guide.slug}/").content.decode()
         assert "After the change" in html
         assert "After the change" in get(client, "/en/guides/").content.decode()
+
+
+def test_a_publication_scheduled_while_an_earlier_one_waits_still_goes_live(client):
+    """The first go-live time has passed but no reader came yet when a second guide is
+    scheduled: both must show when their time comes."""
+    start = datetime.datetime(2026, 11, 1, 9, tzinfo=datetime.UTC)
+    hour = datetime.timedelta(hours=1)
+    with time_machine.travel(start, tick=False):
+        early, late = full_guide(title_en="Early v1"), full_guide(title_en="Late v1")
+        early.title_en = "Early v2"
+        early.save()
+        services.procedure_publish(procedure=early, publish_at=start + hour)
+        for guide in (early, late):
+            get(client, f"/en/guides/{guide.slug}/")
+    with time_machine.travel(start + 2 * hour, tick=False):  # early went live; no reader yet
+        late.title_en = "Late v2"
+        late.save()
+        services.procedure_publish(procedure=late, publish_at=start + 3 * hour)
+        assert "Early v2" in get(client, f"/en/guides/{early.slug}/").content.decode()
+        assert "Late v1" in get(client, f"/en/guides/{late.slug}/").content.decode()
+        assert is_hit(get(client, f"/en/guides/{late.slug}/"))  # until its own time
+    with time_machine.travel(start + 3 * hour + datetime.timedelta(seconds=1), tick=False):
+        assert "Late v2" in get(client, f"/en/guides/{late.slug}/").content.decode()
 
 
 def test_staff_and_previews_are_never_cached(client):
