@@ -30,7 +30,7 @@ KINDS = {
 
 FORBIDDEN = [
     r"t\.me/",
-    r"telegram",
+    r"tele\W?gram",  # also spelt apart, as sellers do to slip past filters
     r"whatsapp",
     r"wa\.me/",
     r"line\.me/",
@@ -45,8 +45,8 @@ FORBIDDEN = [
     r"promo(tion)? code",
     r"优惠码",
     r"優惠碼",
-    r"esim1088",
-    r"postimg",
+    r"esim\W?1088",
+    r"post\W?img",
 ]
 FORBIDDEN_RE = re.compile("|".join(FORBIDDEN), re.IGNORECASE)
 
@@ -158,6 +158,13 @@ def test_every_page_of_the_site_is_reachable_and_free_of_promotion(client):
         if FORBIDDEN_RE.search(response.content.decode())
     }
     assert not offending, offending
+
+
+@pytest.mark.parametrize(
+    "text", ["Tele-gram: @seller", "add me on t.me/seller", "eSIM 1088 shop", "post.img screenshot"]
+)
+def test_the_promotion_check_catches_links_spelt_apart(text):
+    assert FORBIDDEN_RE.search(text)
 
 
 # Mainland words that Hong Kong and Macau readers would not use (GLOSSARY.md).
