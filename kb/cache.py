@@ -60,17 +60,11 @@ def bump(*tags: str) -> None:
     caller's transaction, so other processes see the new versions with the new content."""
     _write_versions(tags)
     if connection.in_atomic_block:
-        forget_versions()  # this process reads them again, in this transaction
         # A page rendered meanwhile from the data as it was before the commit started after
-        # this version: a second one, taken after the commit, is newer than that page.
-        transaction.on_commit(partial(_bump_committed, tags))
-    else:
-        _send_signal()
-
-
-def _bump_committed(tags) -> None:
-    _write_versions(tags)
-    _send_signal()
+        # this version: a second one, taken after the commit, is newer than that page. (Commit
+        # callbacks run in order: this one before the signal below.)
+        transaction.on_commit(partial(_write_versions, tags))
+    _versions_changed()
 
 
 def _write_versions(tags) -> None:
@@ -99,7 +93,8 @@ def schedule_go_live(when) -> None:
     once and again after the caller's commit (see `_go_live_passed`)."""
     moment = int(when.timestamp() * 1e9)
     _lower_next_go_live(moment)
-    transaction.on_commit(partial(_lower_next_go_live, moment))
+    if connection.in_atomic_block:
+        transaction.on_commit(partial(_lower_next_go_live, moment))
 
 
 def _lower_next_go_live(moment: int) -> None:
@@ -116,16 +111,17 @@ def _lower_next_go_live(moment: int) -> None:
 
 def _go_live_passed(seen: int) -> None:
     """The next go-live time `seen` has passed: every page may show what went live. The time is
-    replaced by the next one (if no other request did it first), then lowered again from a
-    fresh look, for a publication scheduled while this ran."""
+    cleared (unless another request did it first), then the next one is looked up afterwards, so
+    a publication scheduled while this ran is not missed."""
     from .models import CacheTag
 
     bump(EVERYTHING)
-    CacheTag.objects.filter(name=NEXT_GO_LIVE, version=seen).update(version=_upcoming())
-    _versions_changed()
+    CacheTag.objects.filter(name=NEXT_GO_LIVE, version=seen).update(version=0)
     upcoming = _upcoming()
     if upcoming:
         _lower_next_go_live(upcoming)
+    else:
+        _versions_changed()
 
 
 def _upcoming() -> int:

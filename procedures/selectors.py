@@ -12,12 +12,13 @@ from functools import cache, cached_property
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db import connections
 from django.db.models import F, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import get_language
+
+from kb.db import PreparedQuery
 
 from . import listing, services
 from .filters import GuideFilter
@@ -137,41 +138,6 @@ def guide_detail(*, slug: str, preview: bool = False):
     if publication is None:
         raise Http404("No such guide")
     return PublishedGuidePage(publication)
-
-
-class PreparedQuery:
-    """A queryset compiled to SQL once and then run with new values: for the busiest page, where
-    building and compiling the queryset would cost more than running it.
-
-    `build(**placeholders)` returns the queryset for some placeholder values; each placeholder
-    must appear in the compiled parameters exactly as the field prepares it (`fields` names the
-    model field a placeholder is compared with). Rows come back as model instances (`raw()`), so
-    translated fields keep their fallbacks and annotations become attributes.
-    """
-
-    def __init__(self, model, build, placeholders: dict, fields: dict, using: str):
-        self.model = model
-        self.using = using
-        self.fields = {name: model._meta.get_field(field) for name, field in fields.items()}
-        queryset = build(**placeholders)
-        sql, params = queryset.query.get_compiler(using=using).as_sql()
-        prepared = {name: self._prepare(name, value) for name, value in placeholders.items()}
-        slots = []
-        for param in params:
-            names = [name for name, value in prepared.items() if value == param]
-            if len(names) != 1:
-                raise ValueError(f"Parameter {param!r} is not exactly one placeholder.")
-            slots.append(names[0])
-        self.sql, self.slots = sql, slots
-
-    def _prepare(self, name, value):
-        return self.fields[name].get_db_prep_value(value, connections[self.using], prepared=False)
-
-    def first(self, **values):
-        """The first row for these values, or None."""
-        prepared = {name: self._prepare(name, value) for name, value in values.items()}
-        params = [prepared[name] for name in self.slots]
-        return next(iter(self.model.objects.db_manager(self.using).raw(self.sql, params)), None)
 
 
 @cache
