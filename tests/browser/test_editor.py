@@ -76,6 +76,8 @@ def test_an_editor_writes_publishes_and_reads_a_guide(page):
         page.fill(f"#id_sources-0-title_{language.replace('-', '_')}", "Regulator")
     page.fill("#id_sources-0-url", "https://regulator.example/")
     page.get_by_role("button", name="Save and continue editing").first.click()
+    # The click returns once the next page starts arriving: wait for its message or errors.
+    page.wait_for_selector(".messagelist, .errornote")
     assert "was added successfully" in page.content(), page.locator(
         ".errornote, .errorlist"
     ).all_inner_texts()
