@@ -437,7 +437,7 @@ class ProcedureAdmin(TranslatorAccess, TranslatedAdmin):
             _("Is it required?"),
             {"fields": ["requirement", "requirement_basis", "requirement_basis_url"]},
         ),
-        (_("At a glance"), {"fields": ["processing_time", "fees"]}),
+        (_("At a glance"), {"fields": ["processing_time", "fees", "official_contacts"]}),
         (_("Watch out"), {"fields": ["correction_notice"]}),
         (
             _("Publishing"),

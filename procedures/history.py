@@ -88,7 +88,8 @@ def _texts(obj, fields, prefix: str) -> dict[str, str]:
 PROCEDURE_FIELDS = [
     "title", "slug", "carrier", "region", "kind", "summary", "for_esim", "for_physical_sim",
     "for_data_only_sim", "eligibility", "requirement", "requirement_basis",
-    "requirement_basis_url", "processing_time", "fees", "correction_notice", "is_featured",
+    "requirement_basis_url", "processing_time", "fees", "official_contacts",
+    "correction_notice", "is_featured",
     "last_verified_on", "verified_by", "review_interval_days",
 ]  # fmt: skip
 

@@ -261,6 +261,14 @@ class Procedure(models.Model):
     )
     processing_time = models.CharField(_("processing time"), max_length=200, blank=True)
     fees = models.CharField(_("fees"), max_length=200, blank=True)
+    official_contacts = models.TextField(
+        _("official contacts"),
+        blank=True,
+        help_text=_(
+            "Who to ask when something goes wrong: the operator's or the regulator's hotline, "
+            "shop or page (Markdown). Shown with the carrier's own numbers."
+        ),
+    )
     correction_notice = models.TextField(
         _("correction notice"),
         blank=True,
@@ -584,6 +592,7 @@ class Note(Ordered):
         AFTER = "after", _("After you finish")
         WARNING = "warning", _("Watch out")
         TIP = "tip", _("Tip")
+        TROUBLE = "trouble", _("If something goes wrong")
 
     procedure = models.ForeignKey(
         Procedure, on_delete=models.CASCADE, related_name="notes", verbose_name=_("procedure")

@@ -602,6 +602,7 @@ GUIDE_TEXT_FIELDS = (
     "eligibility",
     "processing_time",
     "fees",
+    "official_contacts",
     "correction_notice",
 )
 

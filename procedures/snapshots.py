@@ -129,6 +129,7 @@ def guide_snapshot(procedure: Procedure) -> dict:
         "eligibility": text(procedure, "eligibility"),
         "processing_time": text(procedure, "processing_time"),
         "fees": text(procedure, "fees"),
+        "official_contacts": text(procedure, "official_contacts"),
         "correction_notice": text(procedure, "correction_notice"),
         "last_verified_on": (
             procedure.last_verified_on.isoformat() if procedure.last_verified_on else None
@@ -360,6 +361,10 @@ class GuideView:
     @cached_property
     def notes_after_html(self):
         return self._notes_html(Note.Kind.AFTER)
+
+    @cached_property
+    def trouble_html(self):
+        return self._notes_html(Note.Kind.TROUBLE)
 
     @cached_property
     def warnings_html(self):

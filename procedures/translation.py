@@ -49,6 +49,7 @@ class ProcedureTranslation(TranslationOptions):
         "eligibility",
         "processing_time",
         "fees",
+        "official_contacts",
         "correction_notice",
     )
 
