@@ -38,6 +38,7 @@ from .models import (
     Procedure,
     ProcedureDocument,
     Publication,
+    PublicationPage,
     Region,
     RegionSource,
     Source,
@@ -389,6 +390,12 @@ class PublishForm(forms.Form):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
     )
 
+    def clean_publish_at(self):
+        publish_at = self.cleaned_data["publish_at"]
+        if problem := services.publish_time_problem(publish_at):
+            raise forms.ValidationError(problem)
+        return publish_at
+
     def change_note(self) -> dict[str, str]:
         return {
             code: self.cleaned_data[f"change_note_{code.replace('-', '_')}"]
@@ -649,6 +656,14 @@ class ProcedureAdmin(TranslatorAccess, TranslatedAdmin):
     # --- Translations -----------------------------------------------------------------------------
 
     def _convert(self, request, queryset, target):
+        try:
+            return self._convert_or_refuse(request, queryset, target)
+        except services.WorkflowError as error:
+            for problem in error.problems:
+                self.message_user(request, problem, messages.ERROR)
+            return None
+
+    def _convert_or_refuse(self, request, queryset, target):
         replace = request.POST.get("replace_reviewed") == "yes"
         if not replace:
             held = {
@@ -785,7 +800,12 @@ class ProcedureAdmin(TranslatorAccess, TranslatedAdmin):
             Version.objects.get_for_object(obj).select_related("revision"), pk=version_id
         )
         if request.method == "POST":
-            services.procedure_restore(procedure=obj, version=version, user=request.user)
+            try:
+                services.procedure_restore(procedure=obj, version=version, user=request.user)
+            except services.WorkflowError as error:
+                for problem in error.problems:
+                    messages.error(request, problem)
+                return HttpResponseRedirect(self._change_url(obj))
             messages.success(
                 request,
                 format_html(
@@ -796,6 +816,14 @@ class ProcedureAdmin(TranslatorAccess, TranslatedAdmin):
                 ),
             )
         return HttpResponseRedirect(self._change_url(obj))
+
+    def get_deleted_objects(self, objs, request):
+        """A guide's publications and stored pages are records of the guide that go with it:
+        whoever may delete the guide deletes them too (they have no delete permission of their
+        own, so the admin would otherwise refuse every deletion of a published guide)."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        derived = {str(Publication._meta.verbose_name), str(PublicationPage._meta.verbose_name)}
+        return deleted, counts, perms_needed - derived, protected
 
     def history_view(self, request, object_id, extra_context=None):
         obj = get_object_or_404(Procedure, pk=object_id)

@@ -8,3 +8,6 @@ class ProceduresConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401 - connects the page cache's invalidation
+        from . import texts
+
+        texts.connect()

@@ -27,6 +27,7 @@ from .models import (
     Step,
 )
 from .snapshots import LANGUAGE_CODES
+from .texts import text_in
 
 # Registered here, imported by admin.py before the admin classes: after modeltranslation has added
 # the translation fields (so every language is recorded), before VersionAdmin would register the
@@ -70,8 +71,7 @@ def _texts(obj, fields, prefix: str) -> dict[str, str]:
         model_field = build_localized_fieldname(field, LANGUAGE_CODES[0])
         if hasattr(obj, model_field):
             for code in LANGUAGE_CODES:
-                value = getattr(obj, build_localized_fieldname(field, code)) or ""
-                texts[f"{label} [{code}]"] = value
+                texts[f"{label} [{code}]"] = text_in(obj, field, code)
         elif obj._meta.get_field(field).is_relation:
             try:
                 value = getattr(obj, field)

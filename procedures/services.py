@@ -18,6 +18,7 @@ from modeltranslation.utils import build_localized_fieldname
 from kb import cache as page_cache
 
 from . import conversion, translation_status
+from .texts import text_in
 from .models import (
     DEFAULT_REVIEW_INTERVAL_DAYS,
     Carrier,
@@ -114,7 +115,7 @@ def procedure_publish_problems(*, procedure: Procedure) -> list[str]:
         problems.append(_("A published guide needs at least one step."))
 
     def require(obj, field, label):
-        empty = [code for code in LANGUAGE_CODES if not getattr(obj, _field(field, code)).strip()]
+        empty = [code for code in LANGUAGE_CODES if not text_in(obj, field, code)]
         if empty:
             problems.append(
                 _("%(part)s is missing in %(languages)s.")
@@ -145,10 +146,33 @@ def _field(field: str, code: str) -> str:
 def _search_text(procedure: Procedure) -> str:
     parts = []
     for obj, field in [(procedure, "title"), (procedure, "summary")]:
-        parts += [getattr(obj, _field(field, code)) for code in LANGUAGE_CODES]
+        parts += [text_in(obj, field, code) for code in LANGUAGE_CODES]
     if procedure.carrier:
-        parts += [getattr(procedure.carrier, _field("name", code)) for code in LANGUAGE_CODES]
+        parts += [text_in(procedure.carrier, "name", code) for code in LANGUAGE_CODES]
     return " ".join(part for part in parts if part).lower()
+
+
+# How far ahead a publication can be scheduled. A later date is almost always a typo (2300 for
+# 2030), and the page cache keeps go-live times as 64-bit nanoseconds, which end in 2262.
+MAX_SCHEDULE_AHEAD = datetime.timedelta(days=366)
+# A time this far in the past is a mistake too; a minute or so is the time the form took.
+MAX_SCHEDULE_BEHIND = datetime.timedelta(hours=1)
+
+
+def publish_time_problem(publish_at: datetime.datetime | None) -> str | None:
+    """Why `publish_at` cannot be a publication's start (None: it can, or it is empty = now).
+
+    Accepted: from an hour ago (taken as now) to a year ahead, so a typed year cannot schedule a
+    guide for a century (or past what the page cache's clock can hold)."""
+    if publish_at is None:
+        return None
+    now = timezone.now()
+    earliest, latest = now - MAX_SCHEDULE_BEHIND, now + MAX_SCHEDULE_AHEAD
+    if earliest <= publish_at <= latest:
+        return None
+    return _("Choose a time between now and %(latest)s, or leave it empty to publish now.") % {
+        "latest": date_format(timezone.localtime(latest), "DATETIME_FORMAT")
+    }
 
 
 def publication_values(procedure: Procedure, snapshot: dict) -> dict:
@@ -179,8 +203,8 @@ def publication_values(procedure: Procedure, snapshot: dict) -> dict:
         ),
     }
     for code in LANGUAGE_CODES:
-        values[_field("title", code)] = getattr(procedure, _field("title", code))
-        values[_field("summary", code)] = getattr(procedure, _field("summary", code))
+        values[_field("title", code)] = text_in(procedure, "title", code)
+        values[_field("summary", code)] = text_in(procedure, "summary", code)
     return values
 
 
@@ -210,6 +234,8 @@ def procedure_publish(
             [_("You edited this guide last: another publisher must review and publish it.")]
         )
     problems = procedure_publish_problems(procedure=procedure)
+    if problem := publish_time_problem(publish_at):
+        problems.append(problem)
     if problems:
         raise WorkflowError(problems)
 
@@ -403,9 +429,11 @@ def procedure_convert(
     """Fill a guide's empty, stale or machine-made texts in one Chinese script from the other
     with OpenCC, in the usage of the guide's region. The results are marked machine-converted,
     not reviewed. A stale translation a person wrote is only replaced with `replace_reviewed`."""
-    _check_permission(
-        user, "procedures.change_procedure", _("Only editors can convert translations.")
-    )
+    if user is not None and not (
+        user.has_perm("procedures.change_procedure")
+        or user.has_perm("procedures.translate_procedure")
+    ):
+        raise WorkflowError([_("Only editors and translators can convert translations.")])
     source = {"zh-hant": "zh-hans", "zh-hans": "zh-hant"}[target]
     variant = procedure.region.chinese_variant if procedure.region_id else "hk"
     convert = conversion.to_traditional if target == "zh-hant" else conversion.to_simplified

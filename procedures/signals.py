@@ -8,7 +8,7 @@ from django.dispatch import receiver
 from kb import cache
 
 from . import services, translation_status
-from .models import Carrier, ContactNumber, Document, Region, RegionSource
+from .models import Carrier, ContactNumber, Document, Procedure, Region, RegionSource
 
 
 @receiver(post_save, sender=Carrier)
@@ -51,6 +51,12 @@ def region_source_changed(sender, instance, **kwargs):
 @receiver([post_save, post_delete], sender=Document)
 def document_changed(sender, instance, **kwargs):
     cache.bump("guides")
+
+
+@receiver(post_delete, sender=Procedure)
+def procedure_deleted(sender, instance, **kwargs):
+    # Its publications went with it (cascade): lists and its page must not keep showing it.
+    cache.bump(f"guide:{instance.pk}", "guides")
 
 
 def _forget_translations(sender, instance, **kwargs):

@@ -13,11 +13,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
 from modeltranslation.translator import translator
-from modeltranslation.utils import build_localized_fieldname
 
 from .models import FieldTranslation, Procedure, Publication, PublicationPage
 from .models import TranslationStatus as Status
 from .snapshots import LANGUAGE_CODES
+from .texts import text_in
 
 DEFAULT = LANGUAGE_CODES[0]
 # Derived from the content, never edited: no translation status of their own.
@@ -40,10 +40,7 @@ def translated_fields(model) -> tuple[str, ...]:
 def texts_of(obj) -> dict[str, dict[str, str]]:
     """{field: {language: text}} of a row's translated fields, as they are now."""
     return {
-        field: {
-            code: getattr(obj, build_localized_fieldname(field, code)) or ""
-            for code in LANGUAGE_CODES
-        }
+        field: {code: text_in(obj, field, code) for code in LANGUAGE_CODES}
         for field in translated_fields(type(obj))
     }
 
