@@ -7,7 +7,9 @@ class ProceduresConfig(AppConfig):
     verbose_name = _("Guides")
 
     def ready(self):
-        from . import signals  # noqa: F401 - connects the page cache's invalidation
-        from . import texts
+        from . import (
+            signals,  # noqa: F401 - connects the page cache's invalidation
+            texts,
+        )
 
         texts.connect()

@@ -18,7 +18,6 @@ from modeltranslation.utils import build_localized_fieldname
 from kb import cache as page_cache
 
 from . import conversion, translation_status
-from .texts import text_in
 from .models import (
     DEFAULT_REVIEW_INTERVAL_DAYS,
     Carrier,
@@ -44,6 +43,7 @@ from .snapshots import (
     guide_snapshot,
     region_block,
 )
+from .texts import text_in
 
 # Rows are moved this far out of the way while their parent's rows are renumbered.
 _POSITION_OFFSET = 1_000_000

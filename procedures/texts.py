@@ -41,9 +41,8 @@ def normalise_blank_texts(sender, instance: models.Model, **kwargs) -> None:
         for code in LANGUAGE_CODES:
             name = column(field, code)
             value = getattr(instance, name)
-            if isinstance(value, str) or value is None:
-                if value is None or not value.strip():
-                    setattr(instance, name, "")
+            if value is None or (isinstance(value, str) and not value.strip()):
+                setattr(instance, name, "")
 
 
 def connect() -> None:

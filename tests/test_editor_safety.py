@@ -16,7 +16,7 @@ from procedures.models import FieldTranslation, Procedure, Publication, Step
 from procedures.texts import LANGUAGE_CODES, column, translated_fields
 
 from .factories import UserFactory, full_guide
-from .forms import form_data, save_guide_in_admin
+from .forms import save_guide_in_admin
 
 pytestmark = pytest.mark.django_db
 
@@ -126,7 +126,7 @@ def test_every_reader_of_texts_treats_missing_the_same(client, data):
         transaction.set_rollback(True)
 
 
-# --- Other error pages ------------------------------------------------------------------------------
+# --- Other error pages ---------------------------------------------------------------------------
 
 
 def test_a_translator_fills_traditional_from_simplified(client):
