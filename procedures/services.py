@@ -239,9 +239,30 @@ def procedure_publish(
     if problems:
         raise WorkflowError(problems)
 
-    return publication_create(
+    publication = publication_create(
         procedure=procedure, user=user, change_note=change_note, publish_at=publish_at
     )
+    if publication.live_from > timezone.now():
+        event = _("Scheduled for publication on %(when)s.") % {
+            "when": date_format(timezone.localtime(publication.live_from), "DATETIME_FORMAT")
+        }
+    else:
+        event = _("Published.")
+    _record_event(procedure=procedure, user=user, comment=event)
+    return publication
+
+
+def _record_event(*, procedure: Procedure, user, comment: str) -> None:
+    """Put a workflow step (submitted, published, unpublished, archived) in the guide's history
+    with who and when, as a version of the guide as it then was. Inside a revision that is already
+    being recorded (an import), that revision records the guide and says what happened."""
+    if reversion.is_active():
+        return
+    with reversion.create_revision():
+        reversion.add_to_revision(Procedure.objects.get(pk=procedure.pk))
+        if user is not None:
+            reversion.set_user(user)
+        reversion.set_comment(comment)
 
 
 @transaction.atomic
@@ -298,6 +319,7 @@ def procedure_unpublish(*, procedure: Procedure, user) -> None:
         user, "procedures.publish_procedure", _("Only publishers can unpublish guides.")
     )
     _end_publication(procedure=procedure, status=Procedure.Status.DRAFT)
+    _record_event(procedure=procedure, user=user, comment=_("Taken off the public site."))
 
 
 @transaction.atomic
@@ -307,6 +329,7 @@ def procedure_archive(*, procedure: Procedure, user) -> None:
         user, "procedures.publish_procedure", _("Only publishers can archive guides.")
     )
     _end_publication(procedure=procedure, status=Procedure.Status.ARCHIVED)
+    _record_event(procedure=procedure, user=user, comment=_("Archived."))
 
 
 @transaction.atomic
@@ -317,6 +340,7 @@ def procedure_submit_for_review(*, procedure: Procedure, user) -> None:
     if procedure.status not in (Procedure.Status.DRAFT, Procedure.Status.ARCHIVED):
         raise WorkflowError([_("Only a draft can be submitted for review.")])
     Procedure.objects.filter(pk=procedure.pk).update(status=Procedure.Status.IN_REVIEW)
+    _record_event(procedure=procedure, user=user, comment=_("Submitted for review."))
 
 
 def procedure_mark_edited(*, procedure: Procedure, user, status: str | None = None) -> None:

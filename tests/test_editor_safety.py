@@ -4,6 +4,7 @@ trying the admin as a newcomer and as a red team, each fixed as a kind)."""
 import datetime
 
 import pytest
+import reversion
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import translation
@@ -187,3 +188,43 @@ def test_a_publisher_deletes_a_published_guide(client, who):
     assert not Procedure.objects.filter(pk=guide.pk).exists()
     client.logout()
     assert client.get(f"/en/guides/{guide.slug}/").status_code == 404
+
+
+# --- History --------------------------------------------------------------------------------------
+
+
+def test_workflow_steps_appear_in_the_history_with_who_and_when(client):
+    guide = full_guide(status=Procedure.Status.DRAFT)
+    editor = member_of("Editor", first_name="Edna")
+    publisher = member_of("Publisher", first_name="Paul")
+    with translation.override("en"):  # history comments are written in the actor's language
+        services.procedure_submit_for_review(procedure=guide, user=editor)
+        services.procedure_publish(procedure=guide, user=publisher)
+        services.procedure_unpublish(procedure=guide, user=publisher)
+        services.procedure_archive(procedure=guide, user=publisher)
+    client.force_login(superuser())
+    response = client.get(f"{ADMIN}/{guide.pk}/history/")
+    assert response.status_code == 200
+    rows = [
+        (version.revision.user.first_name, version.revision.get_comment())
+        for version in response.context["versions"]
+    ]
+    assert rows == [
+        ("Paul", "Archived."),
+        ("Paul", "Taken off the public site."),
+        ("Paul", "Published."),
+        ("Edna", "Submitted for review."),
+    ]
+    html = response.content.decode()
+    assert "Edna" in html and "Taken off the public site." in html
+
+
+def test_the_history_of_an_imported_guide_names_the_system(client):
+    guide = full_guide(status=Procedure.Status.DRAFT)
+    with reversion.create_revision():
+        reversion.add_to_revision(guide)
+        reversion.set_comment("Demo content: guide.yaml")
+    client.force_login(superuser())
+    response = client.get(f"{ADMIN}/{guide.pk}/history/")
+    assert response.status_code == 200
+    assert "The system (import or schedule)" in response.content.decode()
