@@ -7,22 +7,26 @@ from dataclasses import dataclass
 import reversion
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist
+from django.dispatch import receiver
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from modeltranslation.utils import build_localized_fieldname
 from reversion.models import Version
+from reversion.signals import post_revision_commit
 
 from .models import (
     Carrier,
     ContactNumber,
     Document,
     Faq,
+    FieldTranslation,
     Note,
     Procedure,
     ProcedureDocument,
     Region,
     RegionSource,
+    RevisionTranslations,
     Source,
     Step,
 )
@@ -33,13 +37,66 @@ from .texts import text_in
 # the translation fields (so every language is recorded), before VersionAdmin would register the
 # models itself. (Every field is recorded: reverting writes rows back as they were, so a field
 # left out would come back empty; services.procedure_restore sets the bookkeeping fields again.)
-PROCEDURE_CHILDREN = ["steps", "notes", "faqs", "sources", "procedure_documents"]
+PROCEDURE_CHILDREN = ["steps", "notes", "faqs", "sources", "procedure_documents"]  # GUIDE_ROWS
 reversion.register(Procedure, follow=PROCEDURE_CHILDREN)
 for model in (Step, Note, Faq, Source, ProcedureDocument, ContactNumber, RegionSource):
     reversion.register(model)
 reversion.register(Carrier, follow=["contact_numbers"])
 reversion.register(Region, follow=["sources"])
 reversion.register(Document)
+
+
+GUIDE_ROWS = {"steps": Step, "notes": Note, "faqs": Faq, "sources": Source,
+              "procedure_documents": ProcedureDocument}  # fmt: skip
+
+
+@receiver(post_revision_commit)
+def remember_translations(sender, revision, versions, **kwargs) -> None:
+    """Store, with every revision that records a guide, where each of its translations stood
+    (FieldTranslation rows), so a restore can bring that back (see `translation_states`)."""
+    procedure_type = ContentType.objects.get_for_model(Procedure)
+    ids = [int(version.object_id) for version in versions
+           if version.content_type_id == procedure_type.pk]  # fmt: skip
+    if not ids:
+        return
+    states: dict[str, list[dict]] = {}
+    rows = FieldTranslation.objects.filter(procedure_id__in=ids).select_related("content_type")
+    for row in rows:
+        states.setdefault(str(row.procedure_id), []).append(
+            {
+                "model": row.content_type.model,
+                "id": row.object_id,
+                "field": row.field,
+                "language": row.language,
+                "status": row.status,
+                "source_language": row.source_language,
+                "source_hash": row.source_hash,
+                "machine": row.machine_converted,
+            }
+        )
+    RevisionTranslations.objects.create(revision=revision, states=states)
+
+
+def translation_states(version: Version, procedure: Procedure) -> list[dict] | None:
+    """Where the guide's translations stood when `version` was recorded, or None when the
+    version is older than this record (see `remember_translations`)."""
+    meta = RevisionTranslations.objects.filter(revision_id=version.revision_id).first()
+    if meta is None:
+        return None
+    return meta.states.get(str(procedure.pk), [])
+
+
+def guide_versions_in(version: Version, procedure: Procedure) -> dict[type, list[Version]]:
+    """The versions of the guide's own rows (steps, notes, …) recorded with `version`, by model;
+    a model with no row then maps to []."""
+    content_types = {
+        ContentType.objects.get_for_model(model): model for model in GUIDE_ROWS.values()
+    }
+    found: dict[type, list[Version]] = {model: [] for model in GUIDE_ROWS.values()}
+    for other in version.revision.version_set.filter(content_type__in=content_types):
+        if other._object_version.object.procedure_id == procedure.pk:
+            found[content_types[other.content_type]].append(other)
+    return found
 
 
 def procedure_versions(procedure: Procedure):

@@ -738,3 +738,23 @@ class FieldTranslation(models.Model):
 
     def __str__(self):
         return f"{self.field} [{self.language}]: {self.status}"
+
+
+class RevisionTranslations(models.Model):
+    """Where every translation of a guide stood when a version of it was recorded (one row per
+    revision), so that restoring the version restores the truth about its translations too: a
+    version that was fully translated is fully translated again, a stale one is stale again."""
+
+    revision = models.OneToOneField(
+        "reversion.Revision", on_delete=models.CASCADE, related_name="translations"
+    )
+    # {procedure id: [{"model", "id", "field", "language", "status", "source_language",
+    #                  "source_hash", "machine"}, …]}
+    states = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("translation state of a version")
+        verbose_name_plural = _("translation states of versions")
+
+    def __str__(self):
+        return str(self.revision_id)

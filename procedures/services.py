@@ -17,7 +17,7 @@ from modeltranslation.utils import build_localized_fieldname
 
 from kb import cache as page_cache
 
-from . import conversion, translation_status
+from . import conversion, history, translation_status
 from .models import (
     DEFAULT_REVIEW_INTERVAL_DAYS,
     Carrier,
@@ -357,16 +357,36 @@ def procedure_mark_edited(*, procedure: Procedure, user, status: str | None = No
 
 
 @transaction.atomic
-def procedure_restore(*, procedure: Procedure, version, user) -> None:
-    """Bring a guide's working copy back to an earlier version, its rows included, in one step.
-    The restore is itself recorded, so it can be undone the same way."""
+def procedure_restore(*, procedure: Procedure, version, user) -> int:
+    """Bring a guide's working copy back to an earlier version (a reversion `Version` of it), its
+    rows and the state of its translations included, in one step; recorded as a new version, so
+    it can be undone the same way. The guide goes back to draft: readers keep the publication.
+
+    Returns how many checklist rows were left out because their document no longer exists.
+    Raises WorkflowError when `user` may not restore.
+    """
     _check_permission(user, "procedures.change_procedure", _("Only editors can restore versions."))
+    procedure = Procedure.objects.select_for_update().get(pk=procedure.pk)
+    rows = history.guide_versions_in(version, procedure)
+    # The guide's rows are written back as they were, with their old ids and positions: today's
+    # rows go first, so no position or checklist document can collide, whatever was reordered,
+    # added or deleted since.
+    for model in rows:
+        model.objects.filter(procedure=procedure).delete()
+    documents = set(Document.objects.values_list("pk", flat=True))
+    left_out = 0
     with reversion.create_revision():
-        version.revision.revert(delete=True)
+        version.revert()
+        for model, versions in rows.items():
+            for row_version in versions:
+                row = row_version._object_version.object
+                if model is ProcedureDocument and row.document_id not in documents:
+                    left_out += 1
+                    continue
+                row_version.revert()
         procedure = Procedure.objects.get(pk=procedure.pk)
         procedure.save()  # recomputes derived fields and records the restored state
         reversion.set_user(user)
-        translation_status.record_tree(procedure)
         reversion.set_comment(
             _("Restored the version of %(date)s.")
             % {
@@ -375,7 +395,13 @@ def procedure_restore(*, procedure: Procedure, version, user) -> None:
                 )
             }
         )
+        tree = working_copy(procedure)
+        translation_status.restore(
+            [tree, *(row for name in history.GUIDE_ROWS for row in getattr(tree, name).all())],
+            states=history.translation_states(version, procedure),
+        )
     procedure_mark_edited(procedure=procedure, user=user, status=Procedure.Status.DRAFT)
+    return left_out
 
 
 @transaction.atomic

@@ -176,6 +176,38 @@ def record_tree(procedure: Procedure) -> None:
             record(row, before=texts_of(row))
 
 
+def restore(rows: list, *, states: list[dict] | None) -> None:
+    """After a version of a guide was restored: its translations stand as they stood then.
+
+    `rows`: the guide and its rows as restored; `states`: what history.translation_states gives
+    (None for a version recorded before states were kept: its texts are then taken as written
+    together, each language with text complete)."""
+    procedure_id = procedure_id_of(rows[0])
+    FieldTranslation.objects.filter(procedure_id=procedure_id).delete()
+    by_row: dict[tuple[str, int], list[dict]] = {}
+    for state in states or ():
+        by_row.setdefault((state["model"], state["id"]), []).append(state)
+    now = timezone.now()
+    restored = []
+    for row in rows:
+        content_type = ContentType.objects.get_for_model(row)
+        FieldTranslation.objects.filter(content_type=content_type, object_id=row.pk).delete()
+        saved = by_row.get((row._meta.model_name, row.pk))
+        if not saved:
+            record(row, before=None)
+            continue
+        restored += [
+            FieldTranslation(
+                content_type=content_type, object_id=row.pk, field=state["field"],
+                language=state["language"], procedure_id=procedure_id, status=state["status"],
+                source_language=state["source_language"], source_hash=state["source_hash"],
+                machine_converted=state["machine"], source_changed_at=now,
+            )
+            for state in saved
+        ]  # fmt: skip
+    FieldTranslation.objects.bulk_create(restored)
+
+
 def statuses_of(obj, *, language: str) -> dict[str, FieldTranslation]:
     return {
         row.field: row

@@ -11,13 +11,14 @@ from django.utils import translation
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
+from reversion.models import Version
 
 from procedures import services, translation_status
 from procedures.models import FieldTranslation, Procedure, Publication, Step
 from procedures.texts import LANGUAGE_CODES, column, translated_fields
 
 from .factories import UserFactory, full_guide
-from .forms import save_guide_in_admin
+from .forms import form_data, save_guide_in_admin
 
 pytestmark = pytest.mark.django_db
 
@@ -228,3 +229,167 @@ def test_the_history_of_an_imported_guide_names_the_system(client):
     response = client.get(f"{ADMIN}/{guide.pk}/history/")
     assert response.status_code == 200
     assert "The system (import or schedule)" in response.content.decode()
+
+
+# --- Restoring versions ---------------------------------------------------------------------------
+
+
+def record_version(guide, user, rows=()):
+    """Save what an editor changed as the admin does: one revision with the guide and its rows,
+    and the translation status of every row written."""
+    with reversion.create_revision():
+        for row in rows:
+            translation_status.record(row, before=getattr(row, "_before", None))
+        reversion.add_to_revision(Procedure.objects.get(pk=guide.pk))
+        reversion.set_user(user)
+
+
+def guide_state(guide):
+    """What a restore must bring back: each kind of row in order, with its texts, and where
+    every translation stands."""
+    guide = services.working_copy(guide)
+    rows = {
+        name: [
+            tuple(str(getattr(row, f.attname)) for f in row._meta.concrete_fields if f.name != "id")
+            for row in getattr(guide, name).all()
+        ]
+        for name in ("steps", "notes", "faqs", "procedure_documents", "sources")
+    }
+    translations = sorted(
+        FieldTranslation.objects.filter(procedure=guide).values_list(
+            "content_type__model", "object_id", "field", "language", "status"
+        )
+    )
+    return guide.title_en, rows, translations
+
+
+OPERATIONS = st.lists(
+    st.tuples(
+        st.sampled_from(
+            [
+                "reorder",
+                "add-step",
+                "delete-step",
+                "edit-source-text",
+                "edit-translation",
+                "add-note",
+                "delete-faq",
+                "add-document",
+                "delete-document",
+                "swap-documents",
+            ]
+        ),  # fmt: skip
+        st.randoms(use_true_random=False),
+    ),
+    min_size=1,
+    max_size=5,
+)
+
+
+def next_position(rows) -> int:
+    return max(rows.values_list("position", flat=True), default=0) + 1
+
+
+def apply(operation, rnd, guide, user):
+    from procedures.models import Document, Faq, ProcedureDocument
+
+    from .factories import DocumentFactory, NoteFactory, StepFactory
+
+    steps = list(guide.steps.all())
+    changed = []
+    if operation == "reorder" and len(steps) > 1:
+        rnd.shuffle(steps)
+        services.rows_save_in_order(parent_field="procedure", parent=guide, rows=steps)
+    elif operation == "add-step":
+        step = StepFactory.build(procedure=guide, position=next_position(guide.steps))
+        step.save()
+        changed.append(step)
+    elif operation == "delete-step" and len(steps) > 1:
+        rnd.choice(steps).delete()
+    elif operation in ("edit-source-text", "edit-translation") and steps:
+        step = rnd.choice(steps)
+        step._before = translation_status.texts_of(step)
+        field = "title_zh_hans" if operation == "edit-source-text" else "title_en"
+        setattr(step, field, f"{getattr(step, field)} {rnd.randint(0, 99)}")
+        step.save()
+        changed.append(step)
+    elif operation == "add-note":
+        changed.append(NoteFactory(procedure=guide, position=next_position(guide.notes)))
+    elif operation == "delete-faq":
+        faq = Faq.objects.filter(procedure=guide).first()
+        if faq:
+            faq.delete()
+    elif operation == "add-document":
+        document = Document.objects.exclude(procedure_documents__procedure=guide).first()
+        document = document or DocumentFactory()
+        if not guide.procedure_documents.filter(document=document).exists():
+            row = ProcedureDocument.objects.create(
+                procedure=guide,
+                document=document,
+                position=next_position(guide.procedure_documents),
+            )
+            changed.append(row)
+    elif operation == "delete-document":
+        row = guide.procedure_documents.first()
+        if row:
+            row.delete()
+    elif operation == "swap-documents":
+        rows = list(guide.procedure_documents.all())
+        if len(rows) > 1:
+            first, second = rows[0], rows[1]
+            first_document, second_document = first.document_id, second.document_id
+            ProcedureDocument.objects.filter(pk=first.pk).delete()
+            second.document_id = first_document
+            second.save()
+            created = ProcedureDocument.objects.create(
+                procedure=guide, document_id=second_document, position=first.position
+            )
+            changed += [second, created]
+    record_version(guide, user, changed)
+
+
+@hypothesis_settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(operations=OPERATIONS, data=st.data())
+def test_any_version_can_be_restored_after_any_edits(operations, data):
+    with transaction.atomic():
+        guide = full_guide(status=Procedure.Status.DRAFT)
+        user = superuser()
+        rows = [guide, *guide.steps.all(), *guide.notes.all(), *guide.faqs.all()]
+        for row in rows + [*guide.sources.all(), *guide.procedure_documents.all()]:
+            translation_status.record(row, before=None)
+        record_version(guide, user)
+        states = [guide_state(guide)]
+        for operation, rnd in operations:
+            apply(operation, rnd, guide, user)
+            states.append(guide_state(guide))
+        versions = list(reversed(list(Version.objects.get_for_object(guide))))
+        assert len(versions) == len(states)
+        chosen = data.draw(st.integers(0, len(states) - 1), label="restore version")
+        services.procedure_restore(procedure=guide, version=versions[chosen], user=user)
+        assert guide_state(guide) == states[chosen]
+        transaction.set_rollback(True)
+
+
+def test_restoring_a_fully_translated_version_leaves_nothing_stale(client):
+    guide = full_guide(status=Procedure.Status.DRAFT)
+    client.force_login(superuser())
+    assert save_guide_in_admin(client, guide).status_code == 302  # version 1: all complete
+    url = f"{ADMIN}/{guide.pk}/change/"
+    data = form_data(client.get(url).content.decode(), "procedure_form")
+    data.update({"title_zh_hans": "新的标题", "steps-0-title_zh_hans": "新的步骤"})
+    data["steps-0-position"], data["steps-1-position"] = (
+        data["steps-1-position"],
+        data["steps-0-position"],
+    )
+    assert client.post(url, data).status_code == 302  # version 2: reordered, English stale
+    assert FieldTranslation.objects.filter(procedure=guide, status="stale").exists()
+    first = Version.objects.get_for_object(guide).order_by("pk").first()
+    response = client.post(f"{ADMIN}/{guide.pk}/history/{first.pk}/restore/", follow=True)
+    assert response.status_code == 200
+    assert not FieldTranslation.objects.filter(procedure=guide, status="stale").exists()
+    services.publication_create(procedure=guide)
+    client.logout()
+    html = client.get(f"/en/guides/{guide.slug}/").content.decode()
+    assert "newer" not in html.lower()
