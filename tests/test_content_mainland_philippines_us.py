@@ -33,7 +33,7 @@ def text(html):
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
-# --- 一证通查: the count of cards and their operators, not the numbers ----------------------------
+# --- 一证通查: the count of cards and their operators, not the numbers -------------------------
 
 
 def test_one_id_check_reports_a_count_and_operators_not_numbers_zh_hans(client):
@@ -98,7 +98,7 @@ def test_mainland_esim_needs_a_china_market_phone(client):
     assert "almost certainly cannot" in html
 
 
-# --- T-Mobile: no ID for prepaid only; postpaid credit check; two care lines -----------------------
+# --- T-Mobile: no ID for prepaid only; postpaid credit check; two care lines ----------------------
 
 
 def test_tmobile_no_id_holds_for_prepaid_only_en(client):
@@ -143,7 +143,7 @@ def test_fcc_26_27_is_explained_as_a_proposal_not_a_rule(client):
     assert Procedure.objects.get(slug="us-fcc-26-27-proposal").requirement == "not-required"
 
 
-# --- Philippines: sourced penalties, tourist SIM day 30 --------------------------------------------
+# --- Philippines: sourced penalties, tourist SIM day 30 -------------------------------------------
 
 
 def test_false_registration_penalty_is_stated_with_its_source_en(client):
@@ -175,7 +175,7 @@ def test_each_chinese_script_uses_its_readers_words(client):
         assert "運營商" not in traditional, slug
 
 
-# --- Every guide answers: how long, how much, what if it goes wrong, whom to call ------------------
+# --- Every guide answers: how long, how much, what if it goes wrong, whom to call -----------------
 
 
 def published_slugs():
