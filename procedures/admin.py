@@ -300,6 +300,12 @@ class ProcedureAdminForm(forms.ModelForm):
             latest = history.procedure_versions(self.instance).first()
             self.fields["edit_base_revision"].initial = latest.pk if latest else None
 
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if problem := services.slug_problem(procedure=self.instance, slug=slug):
+            raise forms.ValidationError(problem)
+        return slug
+
     def clean(self):
         cleaned = super().clean()
         if not self.instance.pk:

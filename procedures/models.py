@@ -758,3 +758,42 @@ class RevisionTranslations(models.Model):
 
     def __str__(self):
         return str(self.revision_id)
+
+
+class GuideRedirect(models.Model):
+    """An address a guide answered on before: its slug before a change, or the slug of a guide
+    merged into it. Readers and search engines following an old link are sent on for good (301)."""
+
+    old_slug = models.SlugField(_("old address"), max_length=120, unique=True)
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.CASCADE, related_name="redirects", verbose_name=_("procedure")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("old address")
+        verbose_name_plural = _("old addresses")
+
+    def __str__(self):
+        return self.old_slug
+
+
+class ImportedState(models.Model):
+    """What an import last wrote to one object (a region, carrier, document or guide, with its
+    rows), as a fingerprint. An object whose fingerprint no longer matches was changed since by
+    someone else, and the next import leaves it alone unless forced."""
+
+    model = models.CharField(max_length=50)
+    key = models.CharField(max_length=120)  # the object's slug
+    fingerprint = models.CharField(max_length=64)
+    imported_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("imported state")
+        verbose_name_plural = _("imported states")
+        constraints = [
+            models.UniqueConstraint(fields=["model", "key"], name="unique_imported_state")
+        ]
+
+    def __str__(self):
+        return f"{self.model} {self.key}"

@@ -22,7 +22,7 @@ from kb.db import PreparedQuery
 
 from . import listing, services
 from .filters import GuideFilter
-from .models import Carrier, Document, Procedure, Publication, Region
+from .models import Carrier, Document, GuideRedirect, Procedure, Publication, Region
 from .snapshots import GuideView, PublishedGuidePage, guide_snapshot
 
 RENDERED_BODIES = [
@@ -177,6 +177,14 @@ def _live_page_query(language: str, using: str) -> PreparedQuery:
 def _guide_preview(*, slug: str) -> GuideView:
     procedure = get_object_or_404(Procedure, slug=slug)
     return GuideView(guide_snapshot(services.working_copy(procedure)), is_preview=True)
+
+
+def guide_moved_to(*, slug: str) -> str | None:
+    """The address of the live guide that used to answer at `slug` (a changed slug, or a guide
+    merged into another), or None."""
+    moved = GuideRedirect.objects.filter(old_slug=slug).values_list("procedure_id", flat=True)
+    live = Publication.objects.live().filter(procedure_id__in=moved).exclude(slug=slug)
+    return live.values_list("slug", flat=True).first()
 
 
 def guide_has_live_publication(*, slug: str) -> bool:

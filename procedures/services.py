@@ -7,7 +7,6 @@ from dataclasses import dataclass
 import reversion
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Model, Prefetch
 from django.utils import timezone
@@ -19,21 +18,14 @@ from kb import cache as page_cache
 
 from . import conversion, history, translation_status
 from .models import (
-    DEFAULT_REVIEW_INTERVAL_DAYS,
     Carrier,
-    ContactNumber,
     Document,
-    Faq,
-    Note,
+    GuideRedirect,
     Procedure,
     ProcedureDocument,
     Publication,
     PublicationPage,
     Region,
-    RegionSource,
-    SimType,
-    Source,
-    Step,
     TranslationStatus,
 )
 from .snapshots import (
@@ -122,6 +114,8 @@ def procedure_publish_problems(*, procedure: Procedure) -> list[str]:
                 % {"part": label, "languages": _language_names(empty)}
             )
 
+    if problem := slug_problem(procedure=procedure, slug=procedure.slug):
+        problems.append(problem)
     require(procedure, "title", _("The title"))
     require(procedure, "summary", _("The summary"))
     for number, step in enumerate(steps, start=1):
@@ -132,6 +126,28 @@ def procedure_publish_problems(*, procedure: Procedure) -> list[str]:
         require(faq, "question", _("Question %(number)s") % {"number": number})
         require(faq, "answer", _("The answer to question %(number)s") % {"number": number})
     return problems
+
+
+def slug_problem(*, procedure: Procedure, slug: str) -> str | None:
+    """Why `procedure` may not use `slug` as its address (None: it may). A live guide keeps its
+    address until it is unpublished, and an old address keeps leading to the live guide it was
+    moved to, so no link readers have ever been given starts showing another guide."""
+    others = Publication.objects.live().filter(slug=slug)
+    if procedure.pk:
+        others = others.exclude(procedure_id=procedure.pk)
+    holder = others.first()
+    if holder is not None:
+        return _(
+            "The address “%(slug)s” belongs to the live guide “%(title)s” until it is "
+            "unpublished: choose another one."
+        ) % {"slug": slug, "title": holder.title}
+    moved = GuideRedirect.objects.filter(old_slug=slug).select_related("procedure").first()
+    if moved and moved.procedure_id != procedure.pk and live_publication(moved.procedure):
+        return _(
+            "The address “%(slug)s” still leads readers to the live guide “%(title)s”: "
+            "choose another one."
+        ) % {"slug": slug, "title": moved.procedure.title}
+    return None
 
 
 def _language_names(codes) -> str:
@@ -282,6 +298,12 @@ def publication_create(
     snapshot = guide_snapshot(procedure)
     # "What changed" travels with the guide: earlier notes, then this one, newest first.
     current = live_publication(procedure)
+    if current is not None and current.slug != procedure.slug:
+        # Links to the old address keep working, for good (301), once this one is live.
+        GuideRedirect.objects.update_or_create(
+            old_slug=current.slug, defaults={"procedure": procedure}
+        )
+    GuideRedirect.objects.filter(old_slug=procedure.slug).delete()
     snapshot["changes"] = list(current.page.content.get("changes", [])) if current else []
     if any(change_note.values()):
         snapshot["changes"].insert(0, {"date": live_from.isoformat(), "note": change_note})
@@ -516,279 +538,3 @@ def procedure_convert(
 
 def live_publication(procedure: Procedure) -> Publication | None:
     return Publication.objects.live().filter(procedure=procedure).first()
-
-
-# --- Importing content (the demo guides, and later bulk imports) ------------------------------
-
-
-class ContentError(ValueError):
-    """Content that cannot be imported, with where and why."""
-
-
-@dataclass
-class ImportReport:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-    def count(self, outcome: str) -> None:
-        setattr(self, outcome, getattr(self, outcome) + 1)
-
-    @property
-    def writes(self) -> int:
-        return self.created + self.updated
-
-    def __str__(self):
-        return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
-
-
-def _translated(field: str, value, *, required: bool = False) -> dict:
-    """{"zh-hans": "…", "zh-hant": "…", "en": "…"} (or one string for all) as model fields."""
-    if value is None:
-        value = ""
-    if isinstance(value, str):
-        value = dict.fromkeys(LANGUAGE_CODES, value)
-    if not isinstance(value, dict):
-        raise ContentError(f"{field}: expected text or a mapping of languages")
-    unknown = set(value) - set(LANGUAGE_CODES)
-    if unknown:
-        raise ContentError(f"{field}: unknown language(s) {sorted(unknown)}")
-    if required and not all((value.get(code) or "").strip() for code in LANGUAGE_CODES):
-        raise ContentError(f"{field}: needs text in {', '.join(LANGUAGE_CODES)}")
-    return {
-        build_localized_fieldname(field, code): (value.get(code) or "").strip()
-        for code in LANGUAGE_CODES
-    }
-
-
-def _validated(obj: Model, *, exclude=None) -> Model:
-    try:
-        obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
-    except ValidationError as error:
-        raise ContentError(f"{type(obj).__name__}: {error.message_dict}") from error
-    return obj
-
-
-def _sync(model, lookup: dict, values: dict, report: ImportReport):
-    """Create the row or bring it in line with `values`; only write what differs, so importing
-    the same content twice changes nothing."""
-    obj = model.objects.filter(**lookup).first()
-    if obj is None:
-        obj = _validated(model(**lookup, **values))
-        obj.save()
-        translation_status.record(obj, before=None)
-        report.count("created")
-        return obj
-    changed = [name for name, value in values.items() if getattr(obj, name) != value]
-    if changed:
-        before = translation_status.texts_of(obj)
-        for name in changed:
-            setattr(obj, name, values[name])
-        _validated(obj).save()
-        translation_status.record(obj, before=before)
-        report.count("updated")
-    else:
-        report.count("unchanged")
-    return obj
-
-
-def _sync_children(parent, relation: str, model, wanted: list[dict], report: ImportReport) -> None:
-    """Make a parent's ordered rows exactly `wanted` (position = order in the list)."""
-    manager = getattr(parent, relation)
-    fields = sorted({name for row in wanted for name in row})
-    existing = [
-        {name: getattr(row, name) for name in fields} for row in manager.order_by("position")
-    ]
-    if existing == wanted:
-        return
-    manager.all().delete()
-    rows = []
-    for position, values in enumerate(wanted, start=1):
-        row = model(position=position, **values)
-        setattr(row, manager.field.name, parent)
-        rows.append(_validated(row, exclude=[manager.field.name]))
-    model.objects.bulk_create(rows)
-    for row in rows:
-        translation_status.record(row, before=None)
-    report.count("updated" if existing else "created")
-
-
-def _record_in_history(obj: Model, report: "ImportReport", since: int) -> None:
-    """Rows written in bulk send no signals: when the import changed anything since `since`,
-    record the object with its rows as they now are."""
-    if reversion.is_active() and report.writes > since:
-        reversion.add_to_revision(obj)
-
-
-@transaction.atomic
-def regions_import(*, data: dict, report: ImportReport) -> None:
-    """Regions with their carriers and contact numbers, and the shared documents list."""
-    for position, item in enumerate(data.get("regions", []), start=1):
-        region_mark = report.writes
-        region = _sync(
-            Region,
-            {"slug": item["slug"]},
-            {
-                "code": item["code"],
-                "position": position,
-                **_translated("name", item["name"], required=True),
-                **_translated("summary", item.get("summary")),
-            },
-            report,
-        )
-        _sync_children(region, "sources", RegionSource, _sources(item), report)
-        for carrier_position, entry in enumerate(item.get("carriers", []), start=1):
-            carrier_mark = report.writes
-            carrier = _sync(
-                Carrier,
-                {"slug": entry["slug"]},
-                {
-                    "region_id": region.pk,
-                    "position": carrier_position,
-                    "website": entry.get("website", ""),
-                    "is_active": entry.get("is_active", True),
-                    "closed_on": entry.get("closed_on"),
-                    **_translated("name", entry["name"], required=True),
-                    **_translated("status_note", entry.get("status_note")),
-                },
-                report,
-            )
-            numbers = [
-                {"number": str(number["number"]), **_translated("label", number.get("label"))}
-                for number in entry.get("contact_numbers", [])
-            ]
-            _sync_children(carrier, "contact_numbers", ContactNumber, numbers, report)
-            _record_in_history(carrier, report, carrier_mark)
-        _record_in_history(region, report, region_mark)
-    for position, item in enumerate(data.get("documents", []), start=1):
-        _sync(
-            Document,
-            {"slug": item["slug"]},
-            {
-                "position": position,
-                **_translated("name", item["name"], required=True),
-                **_translated("description", item.get("description")),
-            },
-            report,
-        )
-
-
-GUIDE_TEXT_FIELDS = (
-    "title",
-    "summary",
-    "requirement_basis",
-    "eligibility",
-    "processing_time",
-    "fees",
-    "official_contacts",
-    "correction_notice",
-)
-
-
-@transaction.atomic
-def guide_import(*, data: dict, report: ImportReport) -> Procedure:
-    """One guide with its checklist, steps, notes, questions and sources, in one transaction."""
-    mark = report.writes
-    carrier = region = None
-    if data.get("carrier"):
-        carrier = Carrier.objects.filter(slug=data["carrier"]).first()
-        if carrier is None:
-            raise ContentError(f"carrier: no carrier with slug {data['carrier']!r}")
-        region = carrier.region
-    if data.get("region"):
-        region = Region.objects.filter(slug=data["region"]).first()
-        if region is None:
-            raise ContentError(f"region: no region with slug {data['region']!r}")
-    sim_types = set(data.get("sim_types", []))
-    unknown = sim_types - set(SimType.values)
-    if unknown:
-        raise ContentError(f"sim_types: unknown {sorted(unknown)}")
-    values = {
-        "carrier_id": carrier.pk if carrier else None,
-        "region_id": region.pk if region else None,
-        "kind": data["kind"],
-        "for_esim": SimType.ESIM in sim_types,
-        "for_physical_sim": SimType.PHYSICAL in sim_types,
-        "for_data_only_sim": SimType.DATA_ONLY in sim_types,
-        "requirement": data.get("requirement", Procedure.Requirement.REQUIRED),
-        "requirement_basis_url": data.get("requirement_basis_url", ""),
-        "last_verified_on": data.get("last_verified_on"),
-        "review_interval_days": data.get("review_interval_days", DEFAULT_REVIEW_INTERVAL_DAYS),
-        "verified_by": data.get("verified_by", ""),
-        "status": data.get("status", Procedure.Status.PUBLISHED),
-        "is_featured": data.get("featured", False),
-    }
-    for name in GUIDE_TEXT_FIELDS:
-        values |= _translated(name, data.get(name), required=name in ("title", "summary"))
-    procedure = _sync(Procedure, {"slug": data["slug"]}, values, report)
-
-    documents = {document.slug: document.pk for document in Document.objects.all()}
-    checklist = []
-    for item in data.get("documents", []):
-        if item["slug"] not in documents:
-            raise ContentError(f"documents: no document with slug {item['slug']!r}")
-        checklist.append(
-            {"document_id": documents[item["slug"]], **_translated("note", item.get("note"))}
-        )
-    _sync_children(procedure, "procedure_documents", ProcedureDocument, checklist, report)
-    steps = [
-        {
-            "channel": step["channel"],
-            **_translated("title", step["title"], required=True),
-            **_translated("body", step.get("body")),
-        }
-        for step in data.get("steps", [])
-    ]
-    _sync_children(procedure, "steps", Step, steps, report)
-    notes = [
-        {"kind": note["kind"], **_translated("body", note["body"], required=True)}
-        for note in data.get("notes", [])
-    ]
-    _sync_children(procedure, "notes", Note, notes, report)
-    faqs = [
-        {
-            **_translated("question", faq["question"], required=True),
-            **_translated("answer", faq["answer"], required=True),
-        }
-        for faq in data.get("faqs", [])
-    ]
-    _sync_children(procedure, "faqs", Faq, faqs, report)
-    _sync_children(procedure, "sources", Source, _sources(data), report)
-    _record_in_history(procedure, report, mark)
-    if procedure.status == Procedure.Status.PUBLISHED:
-        _publish_if_changed(procedure, data.get("change_note"), report)
-    return procedure
-
-
-def _publish_if_changed(procedure: Procedure, change_note, report: ImportReport) -> None:
-    working = working_copy(procedure)
-    current = live_publication(procedure)
-    if current is not None:
-        snapshot = guide_snapshot(working)
-        snapshot["changes"] = current.page.content.get("changes", [])
-        wanted = publication_values(working, snapshot)
-        unchanged = all(getattr(current, name) == value for name, value in wanted.items())
-        if unchanged and current.page.content == snapshot:
-            return
-    try:
-        procedure_publish(procedure=working, change_note=_translated_dict(change_note))
-    except WorkflowError as error:
-        raise ContentError(str(error)) from error
-    report.count("updated")
-
-
-def _translated_dict(value) -> dict[str, str]:
-    if not value:
-        return {}
-    return dict.fromkeys(LANGUAGE_CODES, value) if isinstance(value, str) else value
-
-
-def _sources(data: dict) -> list[dict]:
-    return [
-        {
-            "url": source["url"],
-            "language": source.get("language", "en"),
-            **_translated("title", source["title"], required=True),
-        }
-        for source in data.get("sources", [])
-    ]

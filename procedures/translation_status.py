@@ -164,18 +164,6 @@ def mark_reviewed(*, procedure: Procedure, language: str) -> int:
     return count
 
 
-def record_tree(procedure: Procedure) -> None:
-    """Record a guide and all its rows as they are now (after a restore or an import)."""
-    from .services import working_copy
-
-    procedure = working_copy(procedure)
-    record(procedure, before=texts_of(procedure))
-    for rows in (procedure.steps, procedure.notes, procedure.faqs, procedure.sources,
-                 procedure.procedure_documents):  # fmt: skip
-        for row in rows.all():
-            record(row, before=texts_of(row))
-
-
 def restore(rows: list, *, states: list[dict] | None) -> None:
     """After a version of a guide was restored: its translations stand as they stood then.
 

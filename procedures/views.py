@@ -1,5 +1,6 @@
-from django.http import Http404
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.http import http_date
 
 from kb.cache import tag
@@ -34,7 +35,17 @@ def guide_detail(request, slug):
     preview = _is_staff(request) and (
         "preview" in request.GET or not selectors.guide_has_live_publication(slug=slug)
     )
-    guide = selectors.guide_detail(slug=slug, preview=preview)
+    try:
+        guide = selectors.guide_detail(slug=slug, preview=preview)
+    except Http404:
+        # An address the guide had before (a changed slug, a merged guide) leads to it for good.
+        moved_to = selectors.guide_moved_to(slug=slug)
+        if moved_to is None:
+            raise
+        tag(request, "guides")
+        query = request.GET.urlencode()
+        url = reverse("procedures:guide_detail", kwargs={"slug": moved_to})
+        return HttpResponsePermanentRedirect(url + ("?" + query if query else ""))
     if not preview:
         # Only the languages the guide is written in are offered to search engines.
         request.hreflang_languages = guide.languages

@@ -393,3 +393,90 @@ def test_restoring_a_fully_translated_version_leaves_nothing_stale(client):
     client.logout()
     html = client.get(f"/en/guides/{guide.slug}/").content.decode()
     assert "newer" not in html.lower()
+
+
+# --- Addresses ----------------------------------------------------------------------------------
+
+
+def test_a_live_guides_address_is_reserved_and_a_changed_one_redirects(client):
+    a = full_guide(slug="guide-a", title_en="Guide A")
+    b = full_guide(slug="guide-b", title_en="Guide B", status=Procedure.Status.DRAFT)
+    client.force_login(superuser())
+    assert save_guide_in_admin(client, a, slug="guide-a-renamed").status_code == 302
+    response = save_guide_in_admin(client, b, slug="guide-a")
+    assert response.status_code == 200
+    assert "belongs to the live guide" in response.content.decode()
+    Procedure.objects.filter(pk=b.pk).update(slug="guide-a")  # a shell, an import
+    b.refresh_from_db()
+    with translation.override("en"), pytest.raises(services.WorkflowError, match="belongs to"):
+        services.procedure_publish(procedure=b)
+    client.logout()
+    assert "Guide A" in client.get("/en/guides/guide-a/").content.decode()
+
+    services.procedure_publish(procedure=a)
+    for language in LANGUAGE_CODES:
+        response = client.get(f"/{language}/guides/guide-a/")
+        assert response.status_code == 301
+        assert response["Location"] == f"/{language}/guides/guide-a-renamed/"
+    # Once A's old address leads to A, B still cannot take it while A is live…
+    with translation.override("en"), pytest.raises(services.WorkflowError, match="still leads"):
+        services.procedure_publish(procedure=b)
+    # …and can once A is off the site; A's old links then show B, and B's own page is B.
+    services.procedure_unpublish(procedure=a, user=None)
+    services.procedure_publish(procedure=b)
+    assert "Guide B" in client.get("/en/guides/guide-a/").content.decode()
+
+
+SLUGS = ["one", "two", "three"]
+SLUG_STEPS = st.lists(
+    st.tuples(
+        st.integers(0, 2),
+        st.sampled_from(["rename", "publish", "unpublish"]),
+        st.sampled_from(SLUGS),
+    ),  # fmt: skip
+    min_size=1,
+    max_size=8,
+)
+
+
+@hypothesis_settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(steps=SLUG_STEPS)
+def test_no_address_ever_shows_two_guides_or_loses_one(client, steps):
+    """Whatever editors rename, publish and unpublish: an address shows at most one guide, and
+    every address a live guide was published at still shows it or leads to it."""
+    with transaction.atomic():
+        guides = [
+            full_guide(slug=f"start-{number}", title_en=f"Guide number {number}")
+            for number in range(3)
+        ]
+        published_at = {guide.pk: {guide.slug} for guide in guides}
+        for index, action, slug in steps:
+            guide = Procedure.objects.get(pk=guides[index].pk)
+            if action == "rename" and services.slug_problem(procedure=guide, slug=slug) is None:
+                if not Procedure.objects.filter(slug=slug).exclude(pk=guide.pk).exists():
+                    guide.slug = slug
+                    guide.save()
+            elif action == "publish":
+                try:
+                    services.procedure_publish(procedure=guide)
+                    published_at[guide.pk].add(guide.slug)
+                except services.WorkflowError:
+                    pass
+            elif action == "unpublish":
+                services.procedure_unpublish(procedure=guide, user=None)
+                published_at[guide.pk] = set()
+        live = Publication.objects.live()
+        assert live.values("slug").distinct().count() == live.count()
+        for guide in guides:
+            current = live.filter(procedure=guide).first()
+            if current is None:
+                continue
+            for address in published_at[guide.pk]:
+                response = client.get(f"/en/guides/{address}/")
+                if response.status_code == 301:
+                    assert response["Location"] == f"/en/guides/{current.slug}/"
+                else:
+                    assert f"Guide number {guides.index(guide)}" in response.content.decode()
+        transaction.set_rollback(True)

@@ -6,7 +6,11 @@ import pytest
 from django.core.management import call_command
 from django.utils import translation
 
-from procedures.models import Procedure, Step
+from procedures import services
+from procedures.models import Carrier, GuideRedirect, Procedure, Publication, Step
+
+from .factories import UserFactory
+from .forms import form_data
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
 
@@ -49,10 +53,11 @@ def test_guides_created_by_editors_survive_a_reload():
     custom = Procedure.objects.create(
         slug="editor-made", kind="activation", title_zh_hans="编辑写的", summary_zh_hans="摘要"
     )
-    load()
+    output = load()
     assert Procedure.objects.filter(pk=custom.pk).exists()
-    # Demo guides are brought back in line with their files.
-    assert Procedure.objects.get(slug="macau-esim-real-name").title_en != "Edited"
+    # A demo guide changed since it was loaded is left as it is, and the import says so.
+    assert Procedure.objects.get(slug="macau-esim-real-name").title_en == "Edited"
+    assert "guide macau-esim-real-name" in output and "--force" in output
 
 
 @pytest.mark.parametrize("seed, slug", SEED_GUIDES.items(), ids=str)
@@ -84,3 +89,66 @@ def test_every_demo_guide_page_renders_in_every_language(client):
         for language in ("zh-hans", "zh-hant", "en"):
             response = client.get(f"/{language}/guides/{slug}/")
             assert response.status_code == 200, (slug, language)
+
+
+def test_editors_published_work_survives_make_run(client):
+    """What `make run` does again and again: an editor's published change, an added step and a
+    carrier's new number stay; --force brings the files back and names what it overwrote."""
+    guide = Procedure.objects.get(slug="macau-esim-cancellation")
+    editor = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(editor)
+    url = f"/en/admin/procedures/procedure/{guide.pk}/change/"
+    data = form_data(client.get(url).content.decode(), "procedure_form")
+    data["summary_en"] = "Our own careful summary."
+    add_step(data, "Ask for a written confirmation")
+    assert client.post(url, data).status_code == 302
+    publisher = UserFactory(is_staff=True, is_superuser=True)
+    services.procedure_publish(procedure=guide, user=publisher)
+    carrier = Carrier.objects.get(slug="ctm")
+    carrier.contact_numbers.create(number="+853 2883 3833", position=99)
+
+    output = load()
+    guide.refresh_from_db()
+    assert guide.summary_en == "Our own careful summary."
+    assert guide.steps.filter(title_en="Ask for a written confirmation").exists()
+    live = Publication.objects.live().get(procedure=guide)
+    assert live.published_by == publisher and live.summary_en == "Our own careful summary."
+    assert carrier.contact_numbers.filter(number="+853 2883 3833").exists()
+    assert "guide macau-esim-cancellation" in output and "carrier ctm" in output
+    client.logout()
+    assert "Our own careful summary." in client.get(f"/en/guides/{guide.slug}/").content.decode()
+
+    forced = io.StringIO()
+    call_command("loaddemo", "--force", stdout=forced)
+    assert "guide macau-esim-cancellation" in forced.getvalue()
+    assert "editors' changes lost" in forced.getvalue()
+    guide.refresh_from_db()
+    assert guide.summary_en != "Our own careful summary."
+    assert not carrier.contact_numbers.filter(number="+853 2883 3833").exists()
+    # Forced or not, loading again is then a no-op.
+    assert " 0 created, 0 updated," in load()
+
+
+def test_old_addresses_of_merged_guides_redirect_in_every_language(client):
+    redirects = list(GuideRedirect.objects.select_related("procedure"))
+    assert redirects, "the demo content merges guides"
+    for redirect in redirects:
+        for language in ("zh-hans", "zh-hant", "en"):
+            response = client.get(f"/{language}/guides/{redirect.old_slug}/?q=1")
+            assert response.status_code == 301, (redirect.old_slug, language)
+            assert response["Location"] == (f"/{language}/guides/{redirect.procedure.slug}/?q=1"), (
+                redirect.old_slug
+            )
+
+
+def add_step(data: dict, title: str) -> None:
+    new = int(data["steps-TOTAL_FORMS"])
+    data["steps-TOTAL_FORMS"] = str(new + 1)
+    data.update(
+        {
+            f"steps-{new}-channel": "store",
+            f"steps-{new}-title_zh_hans": title + "（简）",
+            f"steps-{new}-title_zh_hant": title + "（繁）",
+            f"steps-{new}-title_en": title,
+        }
+    )

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.utils import translation
 
-from procedures import services
+from procedures import importing
 from procedures.models import Procedure
 
 from .factories import (
@@ -93,8 +93,8 @@ def test_importing_a_published_guide_without_sources_is_refused():
         "summary": {"zh-hans": "甲", "zh-hant": "乙", "en": "C"},
         "last_verified_on": datetime.date(2026, 11, 1),
     }
-    with translation.override("en"), pytest.raises(services.ContentError, match="official source"):
-        services.guide_import(data=data, report=services.ImportReport())
+    with translation.override("en"), pytest.raises(importing.ContentError, match="official source"):
+        importing.guide_import(data=data, report=importing.ImportReport())
     assert not Procedure.objects.filter(slug="no-sources").exists()
 
 
