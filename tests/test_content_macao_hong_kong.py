@@ -71,7 +71,7 @@ MACAU_PROPER_NAMES = [
 
 
 def page_text(client, url) -> str:
-    """What a reader reads on the page: the HTML without tags, entities decoded, spaces collapsed."""
+    """What a reader reads: the page without tags, entities decoded, spaces collapsed."""
     response = client.get(url)
     assert response.status_code == 200, url
     html = response.content.decode()
