@@ -19,12 +19,16 @@ CARRIERS = {
     "philippines": ["smart", "globe", "dito"],
     "united-states": ["t-mobile"],
 }
-# Carriers whose own guides were merged into region-wide guides (issue 16).
-REGION_WIDE_CARRIERS = {"china-mobile", "china-unicom", "china-telecom"}
+# Carriers covered by a published region-wide guide of their region instead of one of their own
+# (near-duplicate carrier guides merged into a region hub, issue 16).
+REGION_WIDE_CARRIERS = {
+    "china-mobile", "china-unicom", "china-telecom", "csl", "three-hong-kong", "hkbn",
+    "china-telecom-macau",
+}  # fmt: skip
 # What each region must cover, by kind of procedure (issue: content readers can trust).
 KINDS = {
-    "macau": {"real-name", "cancellation", "lost-card"},
-    "hong-kong": {"real-name"},
+    "macau": {"real-name", "cancellation", "lost-card", "activation"},
+    "hong-kong": {"real-name", "activation", "number-transfer"},
     "mainland-china": {
         "real-name",
         "number-check",
