@@ -21,6 +21,7 @@ from .models import (
     Carrier,
     Document,
     GuideRedirect,
+    Note,
     Procedure,
     ProcedureDocument,
     Publication,
@@ -118,6 +119,25 @@ def procedure_publish_problems(*, procedure: Procedure) -> list[str]:
         problems.append(problem)
     require(procedure, "title", _("The title"))
     require(procedure, "summary", _("The summary"))
+    # Every guide answers at a glance how long it takes and what it costs (or says the operator
+    # does not publish it), what to do when it goes wrong, and whom to ask (issue 16).
+    require(procedure, "processing_time", _("The processing time"))
+    require(procedure, "fees", _("The cost"))
+    if not any(note.kind == Note.Kind.TROUBLE for note in procedure.notes.all()):
+        problems.append(
+            _("A published guide needs at least one note on what to do if something goes wrong.")
+        )
+    has_numbers = procedure.carrier is not None and procedure.carrier.contact_numbers.all()
+    if not has_numbers:
+        if any(text_in(procedure, "official_contacts", code) for code in LANGUAGE_CODES):
+            require(procedure, "official_contacts", _("The official contacts"))
+        else:
+            problems.append(
+                _(
+                    "A published guide needs an official contact: the carrier's customer "
+                    "service numbers, or the official contacts field."
+                )
+            )
     for number, step in enumerate(steps, start=1):
         require(step, "title", _("The title of step %(number)s") % {"number": number})
     for number, note in enumerate(procedure.notes.all(), start=1):

@@ -80,6 +80,15 @@ class ProcedureFactory(factory.django.DjangoModelFactory):
     summary_zh_hans = "简 摘要"
     summary_zh_hant = "繁 摘要"
     summary_en = "EN summary"
+    processing_time_zh_hans = "简 几分钟"
+    processing_time_zh_hant = "繁 幾分鐘"
+    processing_time_en = "EN a few minutes"
+    fees_zh_hans = "简 免费"
+    fees_zh_hant = "繁 免費"
+    fees_en = "EN free"
+    official_contacts_zh_hans = "简 热线 1000"
+    official_contacts_zh_hant = "繁 熱線 1000"
+    official_contacts_en = "EN hotline 1000"
     status = Procedure.Status.PUBLISHED
     last_verified_on = datetime.date(2026, 11, 1)
 
@@ -182,6 +191,7 @@ def full_guide(*, steps_per_channel: int = 3, channels=("website", "store"), **k
     ProcedureDocumentFactory.create_batch(2, procedure=guide)
     NoteFactory(procedure=guide, kind=Note.Kind.BEFORE)
     NoteFactory(procedure=guide, kind=Note.Kind.WARNING)
+    NoteFactory(procedure=guide, kind=Note.Kind.TROUBLE)
     FaqFactory.create_batch(2, procedure=guide)
     if not guide.sources.exists():
         SourceFactory(procedure=guide)

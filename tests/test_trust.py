@@ -7,8 +7,8 @@ import pytest
 import time_machine
 from django.utils import translation
 
-from procedures import importing
-from procedures.models import Procedure
+from procedures import importing, services
+from procedures.models import Note, Procedure
 
 from .factories import (
     ProcedureFactory,
@@ -169,3 +169,24 @@ def test_every_source_is_listed_with_its_language(client):
     publish(guide)
     html = client.get(f"/en/guides/{guide.slug}/").content.decode()
     assert 'hreflang="zh-hant">澳門 source</a> <span class="muted">(繁體中文)</span>' in html
+
+
+def test_a_guide_says_time_cost_what_can_go_wrong_and_whom_to_ask_before_it_is_published():
+    guide = full_guide(
+        status=Procedure.Status.DRAFT, carrier=None, region=RegionFactory(),
+        processing_time_en="", fees_zh_hant="",
+        official_contacts_zh_hans="", official_contacts_zh_hant="", official_contacts_en="",
+    )  # fmt: skip
+    guide.notes.filter(kind=Note.Kind.TROUBLE).delete()
+    with translation.override("en"):
+        problems = services.procedure_publish_problems(procedure=services.working_copy(guide))
+    assert "The processing time is missing in English." in problems
+    assert "The cost is missing in 繁體中文." in problems
+    assert any("if something goes wrong" in problem for problem in problems)
+    assert any("needs an official contact" in problem for problem in problems)
+
+    # A carrier's own numbers are an official contact; "not published" is an answer.
+    carrier_guide = full_guide(
+        status=Procedure.Status.DRAFT, fees_en="Not published by the operator"
+    )
+    assert services.procedure_publish_problems(procedure=services.working_copy(carrier_guide)) == []

@@ -55,6 +55,10 @@ def test_an_editor_writes_publishes_and_reads_a_guide(page):
         code = language.replace("-", "_")
         page.fill(f"#id_title_{code}", texts["title"])
         page.fill(f"#id_summary_{code}", texts["summary"])
+        # What every published guide states: time, cost, whom to ask (issue 16).
+        page.fill(f"#id_processing_time_{code}", "5 min")
+        page.fill(f"#id_fees_{code}", "0")
+        page.fill(f"#id_official_contacts_{code}", "[1000](tel:1000)")
     page.fill("#id_slug", "test-real-name")
     page.locator(".field-carrier .select2-selection").click()
     page.locator(".select2-search__field").fill("Test")
@@ -70,6 +74,11 @@ def test_an_editor_writes_publishes_and_reads_a_guide(page):
             page.fill(
                 f"#id_steps-{index}-title_{language.replace('-', '_')}", texts["steps"][index]
             )
+    page.locator(".add-row a", has_text="Add another Note").click()
+    page.select_option("#id_notes-0-kind", "trouble")
+    for language in TEXTS:
+        switch_language(page, language)
+        page.fill(f"#id_notes-0-body_{language.replace('-', '_')}", "Call 1000.")
     page.locator(".add-row a", has_text="Add another Official source").click()
     for language in TEXTS:
         switch_language(page, language)
