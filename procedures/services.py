@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from modeltranslation.utils import build_localized_fieldname
 
 from kb import cache as page_cache
+from kb.links import is_web_url
 
 from . import conversion, translation_status
 from .models import (
@@ -567,7 +568,7 @@ def regions_import(*, data: dict, report: ImportReport) -> None:
                 {
                     "region_id": region.pk,
                     "position": carrier_position,
-                    "website": entry.get("website", ""),
+                    "website": _web_url("website", entry.get("website", "")),
                     "is_active": entry.get("is_active", True),
                     "closed_on": entry.get("closed_on"),
                     **_translated("name", entry["name"], required=True),
@@ -633,7 +634,9 @@ def guide_import(*, data: dict, report: ImportReport) -> Procedure:
         "for_physical_sim": SimType.PHYSICAL in sim_types,
         "for_data_only_sim": SimType.DATA_ONLY in sim_types,
         "requirement": data.get("requirement", Procedure.Requirement.REQUIRED),
-        "requirement_basis_url": data.get("requirement_basis_url", ""),
+        "requirement_basis_url": _web_url(
+            "requirement_basis_url", data.get("requirement_basis_url", "")
+        ),
         "last_verified_on": data.get("last_verified_on"),
         "review_interval_days": data.get("review_interval_days", DEFAULT_REVIEW_INTERVAL_DAYS),
         "verified_by": data.get("verified_by", ""),
@@ -705,10 +708,18 @@ def _translated_dict(value) -> dict[str, str]:
     return dict.fromkeys(LANGUAGE_CODES, value) if isinstance(value, str) else value
 
 
+def _web_url(field: str, url: str) -> str:
+    """`url` if empty or http(s) (kb/links.py), else ContentError: a stored address becomes a
+    link on readers' pages."""
+    if url and not is_web_url(url):
+        raise ContentError(f"{field}: {url!r} is not an http or https address")
+    return url
+
+
 def _sources(data: dict) -> list[dict]:
     return [
         {
-            "url": source["url"],
+            "url": _web_url("sources: url", source["url"]),
             "language": source.get("language", "en"),
             **_translated("title", source["title"], required=True),
         }

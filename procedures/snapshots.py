@@ -21,6 +21,7 @@ from django.utils.translation import get_language, gettext
 from modeltranslation.utils import build_localized_fieldname
 
 from kb.languages import html_lang
+from kb.links import is_web_url
 from kb.markdown import markdown_for_readers
 
 from . import conversion
@@ -389,11 +390,15 @@ class GuideView:
     def sources_html(self) -> SafeString:
         items = "".join(
             format_html(
-                '<li><a href="{}" rel="noopener" hreflang="{}">{}</a> '
-                '<span class="muted">({})</span></li>',
-                source.url,
-                source.language,
-                marked(source.title),
+                '<li>{} <span class="muted">({})</span></li>',
+                format_html(
+                    '<a href="{}" rel="noopener" hreflang="{}">{}</a>',
+                    source.url,
+                    source.language,
+                    marked(source.title),
+                )
+                if is_web_url(source.url)
+                else marked(source.title),
                 source.get_language_display(),
             )
             for source in self.sources
