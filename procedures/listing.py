@@ -14,6 +14,7 @@ import re
 import threading
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.db.models import F
 from django.utils import timezone
@@ -25,6 +26,9 @@ from .models import Publication, SimType
 SIM_FLAGS = {SimType.ESIM: 4, SimType.PHYSICAL: 5, SimType.DATA_ONLY: 6}
 LATIN_WORD = re.compile(r"[0-9a-z]+")
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+# Search words remembered per index (until the next publish), least recently used dropped first:
+# any visitor can type new words, so what they cost a process must have a ceiling.
+REMEMBERED_WORDS = 1024
 
 
 def tokens(text: str) -> set[str]:
@@ -45,7 +49,9 @@ class GuideIndex:
     facets: dict[str, dict] = field(default_factory=dict)  # filter → option → bits
     words: dict[str, int] = field(default_factory=dict)  # token → bits
     texts: list[str] = field(default_factory=list)
-    _matches: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        self._match = lru_cache(maxsize=REMEMBERED_WORDS)(self._match_word)
 
     @property
     def everything(self) -> int:
@@ -58,9 +64,7 @@ class GuideIndex:
         """Guides whose text contains every word of the query (case-insensitive)."""
         bits = self.everything
         for word in query.lower().split():
-            if word not in self._matches:
-                self._matches[word] = self._match_word(word)
-            bits &= self._matches[word]
+            bits &= self._match(word)
         return bits
 
     def _match_word(self, word: str) -> int:
