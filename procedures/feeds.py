@@ -1,5 +1,6 @@
 """Atom feeds of recently published guides, per language (the URL's) and per carrier."""
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -12,8 +13,23 @@ from .models import Carrier
 FEED_SIZE = 30
 
 
+class PlainTextAtomFeed(Atom1Feed):
+    """Atom whose entry summaries say what they are: the editors' plain text (a summary or a
+    change note), sent as `type="text"`. Django's Atom1Feed labels every summary `type="html"`,
+    so a feed reader would parse "<b>" typed by an editor as markup (RFC 4287, 3.1.1)."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"] is not None:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
+
+
 class RecentGuidesFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = PlainTextAtomFeed
+
+    def author_name(self):
+        # RFC 4287, 4.1.1: a feed names an author unless every entry does.
+        return str(settings.SITE_NAME)
 
     def title(self):
         return _("Recently updated guides")
