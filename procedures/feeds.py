@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -67,4 +68,8 @@ class CarrierGuidesFeed(RecentGuidesFeed):
         return carrier.get_absolute_url()
 
     def items(self, carrier):
-        return selectors.listed_guides().filter(carrier=carrier).order_by("-live_from")[:FEED_SIZE]
+        # The carrier's own guides and those for every operator of its region (as its page).
+        mine = Q(carrier=carrier) | Q(carrier=None, region_id=carrier.region_id)
+        if not carrier.is_active:
+            mine = Q(carrier=carrier)
+        return selectors.listed_guides().filter(mine).order_by("-live_from")[:FEED_SIZE]

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from kb.cache import EVERYTHING, current_versions
 
-from .models import Publication, SimType
+from .models import Carrier, Publication, SimType
 
 SIM_FLAGS = {SimType.ESIM: 4, SimType.PHYSICAL: 5, SimType.DATA_ONLY: 6}
 LATIN_WORD = re.compile(r"[0-9a-z]+")
@@ -189,5 +189,19 @@ def _build(version) -> GuideIndex:
         index.texts.append(text)
         for token in tokens(text):
             index.words[token] = index.words.get(token, 0) | bit
+    # A guide for a whole region (region set, carrier empty: Macau's real-name rules) applies to
+    # each operator in service there, so filters, counts and carrier pages list it under each;
+    # "operator" keeps each carrier's own guides (the region page lists those under it).
+    facets["operator"] = dict(facets["carrier"])
+    no_carrier = facets["carrier"].get(None, 0)
+    region_wide = {
+        region_id: bits & no_carrier
+        for region_id, bits in facets["region"].items()
+        if region_id is not None and bits & no_carrier
+    }
+    if region_wide:
+        in_service = Carrier.objects.filter(is_active=True, region_id__in=list(region_wide))
+        for carrier_id, region_id in in_service.values_list("pk", "region_id"):
+            add("carrier", carrier_id, region_wide[region_id])
     index.facets = facets
     return index
