@@ -23,7 +23,7 @@ from kb.db import PreparedQuery
 from . import listing, services
 from .filters import GuideFilter
 from .models import Carrier, Document, Procedure, Publication, Region
-from .snapshots import GuideView, PublishedGuidePage, guide_snapshot
+from .snapshots import GuideView, PublishedGuidePage, Text, guide_snapshot
 
 RENDERED_BODIES = [
     f"page__rendered_body_{code.replace('-', '_')}" for code, _ in settings.LANGUAGES
@@ -268,7 +268,10 @@ def _label_choices_with_counts(filterset: GuideFilter, facets: dict, active: dic
                 if options:
                     result.append((value, options))
             elif counts.get(value, 0) or value == chosen:
-                result.append((value, f"{label} ({counts.get(value, 0)})"))
+                counted = f"{label} ({counts.get(value, 0)})"
+                result.append(
+                    (value, label.derive(counted) if isinstance(label, Text) else counted)
+                )
         return result
 
     for name, counts in facets.items():
