@@ -570,8 +570,9 @@ class PublishedGuidePage:
         self.live_from = publication.live_from
         self.carrier_id = publication.carrier_id
         self.region_id = publication.region_id
-        self.title = publication.title
-        self.summary = publication.summary
+        # As the body shows them: converted when Traditional is missing, else the fallback.
+        self.title = field_text(publication, "title")
+        self.summary = field_text(publication, "summary")
         self.languages = publication.language_codes
         self.is_translated = get_language() in self.languages
         self.last_verified_on = publication.last_verified_on

@@ -78,7 +78,11 @@ def simplified_only():
         status_note_zh_hans="客户已转至澳门电讯。", status_note_zh_hant="", status_note_en="",
     )  # fmt: skip
     guide = ProcedureFactory(
-        carrier=carrier, title_zh_hans="数据流量说明", is_featured=True, with_source=False
+        carrier=carrier,
+        slug="data",
+        title_zh_hans="数据流量说明",
+        is_featured=True,
+        with_source=False,
     )
     only(guide, "title", {"zh-hans"})
     guide.save()
@@ -125,6 +129,13 @@ def test_titles_and_feeds_say_which_language_they_are_in(client, simplified_only
     title = feed.find("{http://www.w3.org/2005/Atom}entry/{http://www.w3.org/2005/Atom}title")
     assert title.text == "数据流量说明 (简体中文)"
     assert title.get("{http://www.w3.org/XML/1998/namespace}lang") == "zh-Hans"
+
+
+def test_a_guide_page_title_is_converted_like_its_body(client, simplified_only):
+    html = client.get("/zh-hant/guides/data/").content.decode()
+    title = conversion.to_traditional("数据流量说明")
+    assert f"<title>{title} (" in html
+    assert "数据流量说明" not in html
 
 
 def test_filter_options_in_another_language_say_so(client, simplified_only):
