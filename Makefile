@@ -13,9 +13,9 @@ run: install messages
 	$(MANAGE) migrate --noinput
 	$(MANAGE) loaddemo
 	$(MANAGE) rerender
-	$(MANAGE) ensureadmin
-	@echo "Serving on http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/)"
-	$(MANAGE) runserver 127.0.0.1:$(PORT)
+	$(MANAGE) ensureadmin --site http://127.0.0.1:$(PORT)
+	@echo "Serving on http://127.0.0.1:$(PORT)/ (the site's own error pages; DEBUG=1 make run for Django's debug pages)"
+	$(if $(DEBUG),DJANGO_DEBUG=$(DEBUG) )$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test: install messages test-tools
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -41,6 +41,8 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
 from django.utils.translation import get_language_from_path
 
+from kb.languages import current_url
+
 logger = logging.getLogger(__name__)
 
 PAGE_TIMEOUT = 60 * 60 * 24
@@ -299,7 +301,9 @@ class PageCacheMiddleware:
         # The date is part of the key: "review due" notices change at midnight. The host is too
         # (and is checked against ALLOWED_HOSTS here): pages hold absolute hreflang links.
         day = timezone.localdate().isoformat()
-        raw = f"{request.scheme}://{request.get_host()}{request.get_full_path()}|{day}"
+        # The query as Django decoded it: raw UTF-8 and its percent-encoded form are one page,
+        # and a raw query never shares a key with the percent-encoding of its Latin-1 reading.
+        raw = f"{request.scheme}://{request.get_host()}{current_url(request)}|{day}"
         return "kb:page:" + hashlib.sha256(raw.encode()).hexdigest()
 
     @staticmethod

@@ -24,7 +24,10 @@ if ENVIRONMENT not in {"development", "production"}:
     )
 PRODUCTION = ENVIRONMENT == "production"
 
-DEBUG = env.bool("DJANGO_DEBUG", default=not PRODUCTION)
+# Off unless a developer asks (DJANGO_DEBUG=1, or `DEBUG=1 make run`): a newcomer running the
+# site sees its own translated error pages, not Django's debug pages listing every URL pattern.
+# Static files are served by whitenoise from the app folders either way.
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
 if PRODUCTION:
     missing = [

@@ -1,15 +1,15 @@
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from kb.cache import tag
 from procedures import selectors
+from procedures.rendering import render_page
 
 
 def home(request):
     tag(request, "guides")
-    return render(request, "home.html", selectors.home_page())
+    return render_page(request, "home.html", selectors.home_page())
 
 
 @never_cache

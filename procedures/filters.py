@@ -9,9 +9,21 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from kb.languages import html_lang
+
 from .models import Channel, Procedure, Publication, SimType
+from .snapshots import Text, field_text, seen_marked
 
 MAX_QUERY_LENGTH = 100
+
+
+def _lang(label) -> str:
+    """` lang="…"` for an option or group whose label (a carrier's, region's or document's
+    name) is shown in another language than the page's, counted in the page's notice."""
+    if isinstance(label, Text) and label.is_marked:
+        seen_marked(label)
+        return format_html(' lang="{}"', html_lang(label.language))
+    return ""
 
 
 class FastSelect(forms.Select):
@@ -24,14 +36,15 @@ class FastSelect(forms.Select):
         parts = [format_html('<select name="{}"{}>', name, flatatt(attrs))]
         for group, options, _index in self.optgroups(name, [value] if value else []):
             if group:
-                parts.append(format_html('<optgroup label="{}">', group))
+                parts.append(format_html('<optgroup label="{}"{}>', group, _lang(group)))
             for option in options:
                 selected = " selected" if str(option["value"]) in chosen else ""
                 parts.append(
                     format_html(
-                        '<option value="{}"{}>{}</option>',
+                        '<option value="{}"{}{}>{}</option>',
                         option["value"],
                         selected,
+                        _lang(option["label"]),
                         option["label"],
                     )
                 )
@@ -90,9 +103,16 @@ class GuideFilter(django_filters.FilterSet):
         self.document_slugs = [document.slug for document in documents]
         regions = {}
         for carrier in carriers:
-            regions.setdefault(carrier.region, []).append((carrier.slug, carrier.name))
+            regions.setdefault(carrier.region, []).append(
+                (carrier.slug, field_text(carrier, "name"))
+            )
         fields = self.form.fields
         # django-filter adds the "All …" option itself.
-        fields["region"].choices = [(region.slug, region.name) for region in regions]
-        fields["carrier"].choices = [(region.name, options) for region, options in regions.items()]
-        fields["document"].choices = [(document.slug, document.name) for document in documents]
+        names = {region: field_text(region, "name") for region in regions}
+        fields["region"].choices = [(region.slug, names[region]) for region in regions]
+        fields["carrier"].choices = [
+            (names[region], options) for region, options in regions.items()
+        ]
+        fields["document"].choices = [
+            (document.slug, field_text(document, "name")) for document in documents
+        ]

@@ -13,7 +13,6 @@ permanent redirect (`GuideRedirect`), and an absorbed guide the import made is a
 import hashlib
 import json
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 import reversion
 from django.core.exceptions import ValidationError
@@ -21,6 +20,8 @@ from django.db import transaction
 from django.db.models import Model
 from modeltranslation.utils import build_localized_fieldname
 from reversion.models import Version
+
+from kb.links import is_web_url
 
 from . import translation_status
 from .models import (
@@ -408,9 +409,9 @@ def _absorb(procedure: Procedure, old_slugs: list[str], report: ImportReport) ->
 
 
 def _web_address(name: str, url: str) -> str:
-    """A stored address readers may follow: http or https only (a javascript: or data: address
-    would run in the reader's browser)."""
-    if url and urlsplit(url).scheme.lower() not in ("http", "https"):
+    """`url` if empty or http(s) (kb/links.py), else ContentError: a stored address becomes a
+    link on readers' pages, and a javascript: or data: one would run in their browser."""
+    if url and not is_web_url(url):
         raise ContentError(f"{name}: {url!r} is not an http or https address")
     return url
 

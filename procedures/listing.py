@@ -14,17 +14,21 @@ import re
 import threading
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.db.models import F
 from django.utils import timezone
 
 from kb.cache import EVERYTHING, current_versions
 
-from .models import Publication, SimType
+from .models import Carrier, Publication, SimType
 
 SIM_FLAGS = {SimType.ESIM: 4, SimType.PHYSICAL: 5, SimType.DATA_ONLY: 6}
 LATIN_WORD = re.compile(r"[0-9a-z]+")
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+# Search words remembered per index (until the next publish), least recently used dropped first:
+# any visitor can type new words, so what they cost a process must have a ceiling.
+REMEMBERED_WORDS = 1024
 
 
 def tokens(text: str) -> set[str]:
@@ -45,7 +49,9 @@ class GuideIndex:
     facets: dict[str, dict] = field(default_factory=dict)  # filter → option → bits
     words: dict[str, int] = field(default_factory=dict)  # token → bits
     texts: list[str] = field(default_factory=list)
-    _matches: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        self._match = lru_cache(maxsize=REMEMBERED_WORDS)(self._match_word)
 
     @property
     def everything(self) -> int:
@@ -58,9 +64,7 @@ class GuideIndex:
         """Guides whose text contains every word of the query (case-insensitive)."""
         bits = self.everything
         for word in query.lower().split():
-            if word not in self._matches:
-                self._matches[word] = self._match_word(word)
-            bits &= self._matches[word]
+            bits &= self._match(word)
         return bits
 
     def _match_word(self, word: str) -> int:
@@ -185,5 +189,19 @@ def _build(version) -> GuideIndex:
         index.texts.append(text)
         for token in tokens(text):
             index.words[token] = index.words.get(token, 0) | bit
+    # A guide for a whole region (region set, carrier empty: Macau's real-name rules) applies to
+    # each operator in service there, so filters, counts and carrier pages list it under each;
+    # "operator" keeps each carrier's own guides (the region page lists those under it).
+    facets["operator"] = dict(facets["carrier"])
+    no_carrier = facets["carrier"].get(None, 0)
+    region_wide = {
+        region_id: bits & no_carrier
+        for region_id, bits in facets["region"].items()
+        if region_id is not None and bits & no_carrier
+    }
+    if region_wide:
+        in_service = Carrier.objects.filter(is_active=True, region_id__in=list(region_wide))
+        for carrier_id, region_id in in_service.values_list("pk", "region_id"):
+            add("carrier", carrier_id, region_wide[region_id])
     index.facets = facets
     return index

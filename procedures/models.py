@@ -496,8 +496,11 @@ class Publication(models.Model):
     def card(self):
         """This guide's card in lists, in the reader's language (load `page` with it)."""
         from .rendering import render_card, render_stamp
+        from .snapshots import seen_marked_in
 
         if self.rendered_stamp == render_stamp() and self.page.rendered_card:
+            # Its marked texts count in the notice of the page it is shown on.
+            seen_marked_in(self.page.rendered_card)
             return mark_safe(self.page.rendered_card)  # noqa: S308 - rendered from a template
         return mark_safe(render_card(self))  # noqa: S308
 

@@ -13,13 +13,15 @@ from functools import cache
 from pathlib import Path
 
 from django.conf import settings
+from django.http import HttpResponse
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.safestring import mark_safe
 
 from kb.languages import html_lang
 
-from .snapshots import LANGUAGE_CODES, SNAPSHOT_FORMAT, watching_translations
+from .snapshots import LANGUAGE_CODES, SNAPSHOT_FORMAT, Seen, watching_translations
 
 BODY_TEMPLATE = "procedures/includes/guide_body.html"
 NOTICE_TEMPLATE = "procedures/includes/translation_notice.html"
@@ -37,32 +39,57 @@ def render_stamp() -> str:
     return digest.hexdigest()[:16]
 
 
+def _notice(shown: Seen, **context) -> str:
+    """The translation notice for what a page showed marked (`shown`), in the active language."""
+    language = translation.get_language()
+    names = dict(settings.LANGUAGES)
+    return render_to_string(
+        NOTICE_TEMPLATE,
+        {
+            "language": names.get(language, language),
+            "fallbacks": [names[code] for code in LANGUAGE_CODES if code in shown.fallbacks],
+            "auto": shown.auto,
+            **context,
+        },
+    )
+
+
 def render_body(guide) -> str:
     """The body of a guide page (a snapshots.GuideView) in the active language, opened by a
     notice when parts of it are in another language, converted by machine, or behind."""
     with watching_translations() as shown:
         body = render_to_string(BODY_TEMPLATE, {"guide": guide})
-    language = translation.get_language()
     names = dict(settings.LANGUAGES)
-    stale = guide.content.get("translation", {}).get("stale", {}).get(language)
-    notice = render_to_string(
-        NOTICE_TEMPLATE,
-        {
-            "language": names.get(language, language),
-            "fallbacks": [names[code] for code in LANGUAGE_CODES if code in shown.fallbacks],
-            "fallback_codes": sorted(shown.fallbacks),
-            "whole_page": guide.title.is_fallback,
-            "auto": shown.auto,
-            "stale": stale
-            and {
-                "code": html_lang(stale["source"]),
-                "language": names[stale["source"]],
-                "date": datetime.date.fromisoformat(stale["updated"]),
-                "url": _url_in(stale["source"], guide.slug),
-            },
+    stale = guide.content.get("translation", {}).get("stale", {}).get(translation.get_language())
+    notice = _notice(
+        shown,
+        whole_page=guide.title.is_fallback,
+        stale=stale
+        and {
+            "code": html_lang(stale["source"]),
+            "language": names[stale["source"]],
+            "date": datetime.date.fromisoformat(stale["updated"]),
+            "url": _url_in(stale["source"], guide.slug),
         },
     )
     return notice + body
+
+
+# Where base.html puts the notice of a page rendered by `render_page`: the notice can only be
+# written once the page knows what it showed marked.
+NOTICE_SLOT = "<!-- kb:translation-notice -->"
+
+
+def render_page(request, template_name: str, context: dict) -> HttpResponse:
+    """A reader's page (home, lists, carrier and region pages) whose texts typed by editors are
+    shown with `field_text`/`marked`, opened by a notice naming exactly the languages marked on
+    it and whether anything on it was converted by machine. Takes what `render()` takes;
+    returns the response."""
+    with watching_translations() as shown:
+        html = render_to_string(
+            template_name, {**context, "translation_notice": mark_safe(NOTICE_SLOT)}, request
+        )
+    return HttpResponse(html.replace(NOTICE_SLOT, _notice(shown, page=True), 1))
 
 
 def _url_in(language: str, slug: str) -> str:

@@ -23,7 +23,7 @@ from kb.db import PreparedQuery
 from . import listing, services
 from .filters import GuideFilter
 from .models import Carrier, Document, GuideRedirect, Procedure, Publication, Region
-from .snapshots import GuideView, PublishedGuidePage, guide_snapshot
+from .snapshots import GuideView, PublishedGuidePage, Text, guide_snapshot
 
 RENDERED_BODIES = [
     f"page__rendered_body_{code.replace('-', '_')}" for code, _ in settings.LANGUAGES
@@ -95,9 +95,11 @@ def region_detail(*, slug: str) -> Region:
     index = listing.guide_index()
     shown = {}
     for carrier in region.carriers.all():
-        bits = index.option("carrier", carrier.pk)
-        carrier.guide_count = bits.bit_count()
-        shown[carrier.pk] = index.page(bits, 1, GUIDES_PER_CARRIER_ON_REGION_PAGE)
+        # Counted with the region-wide guides (as the filter it links to); listed without them,
+        # as they have their own section on this page.
+        carrier.guide_count = index.option("carrier", carrier.pk).bit_count()
+        own = index.option("operator", carrier.pk)
+        shown[carrier.pk] = index.page(own, 1, GUIDES_PER_CARRIER_ON_REGION_PAGE)
     everywhere = index.option("region", region.pk) & index.option("carrier", None)
     region_wide = index.page(everywhere, 1, 50)
     wanted = [pk for ids in shown.values() for pk in ids] + region_wide
@@ -112,7 +114,8 @@ GUIDES_ON_CARRIER_PAGE = 20
 
 
 def carrier_detail(*, slug: str) -> Carrier:
-    """A carrier with its first guides (the rest are one click away, in the filtered list)."""
+    """A carrier with its first guides, its region's guides for every operator included (the
+    rest are one click away, in the filtered list)."""
     carrier = get_object_or_404(
         Carrier.objects.select_related("region").prefetch_related("contact_numbers"), slug=slug
     )
@@ -273,7 +276,10 @@ def _label_choices_with_counts(filterset: GuideFilter, facets: dict, active: dic
                 if options:
                     result.append((value, options))
             elif counts.get(value, 0) or value == chosen:
-                result.append((value, f"{label} ({counts.get(value, 0)})"))
+                counted = f"{label} ({counts.get(value, 0)})"
+                result.append(
+                    (value, label.derive(counted) if isinstance(label, Text) else counted)
+                )
         return result
 
     for name, counts in facets.items():

@@ -7,6 +7,7 @@ rendered by the same code from the same shape of data.
 """
 
 import datetime
+import re
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from django.utils.translation import get_language, gettext
 from modeltranslation.utils import build_localized_fieldname
 
 from kb.languages import html_lang
+from kb.links import is_web_url
 from kb.markdown import markdown_for_readers
 
 from . import conversion
@@ -34,6 +36,44 @@ def _all_languages(obj, field: str) -> dict[str, str]:
     return {
         code: getattr(obj, build_localized_fieldname(field, code)) or "" for code in LANGUAGE_CODES
     }
+
+
+def translated_texts(obj, field: str, *, variant: str = "hk", auto=()) -> dict:
+    """A translated field of a row in every language, as `pick()` takes them:
+    {"zh-hans": …, "zh-hant": …, "en": …, "auto": [codes converted by machine]}.
+
+    A missing Traditional text is converted from the Simplified one with OpenCC in `variant`
+    usage ("hk" or "tw") and listed under "auto", with any codes given in `auto` (machine
+    conversions nobody reviewed yet)."""
+    texts = _all_languages(obj, field)
+    auto = list(auto)
+    if texts["zh-hans"] and not texts["zh-hant"]:
+        texts["zh-hant"] = conversion.to_traditional(texts["zh-hans"], variant=variant)
+        auto.append("zh-hant")
+    if auto:
+        texts["auto"] = auto
+    return texts
+
+
+def _variant_of(obj) -> str:
+    """The Traditional Chinese usage of the region a row belongs to, when that region is
+    already loaded (never a query); Hong Kong / Macau usage otherwise."""
+    while obj is not None:
+        variant = getattr(obj, "chinese_variant", None)
+        if variant:
+            return variant
+        cached = obj._state.fields_cache
+        obj = cached.get("region") or cached.get("carrier")
+    return "hk"
+
+
+def field_text(obj, field: str, language: str | None = None) -> "Text":
+    """What a reader sees of a model's translated field (a carrier's name, a region's summary,
+    a publication's title…): the text in `language` (default: the active one), else a machine
+    conversion (Traditional from Simplified) or a fallback language, as a `Text` that knows
+    which. Reading the field itself (`carrier.name`) would give modeltranslation's fallback,
+    which does not say it is one."""
+    return pick(translated_texts(obj, field, variant=_variant_of(obj)), language)
 
 
 def carrier_block(carrier) -> dict | None:
@@ -101,17 +141,11 @@ def guide_snapshot(procedure: Procedure) -> dict:
     variant = procedure.region.chinese_variant if procedure.region_id else "hk"
 
     def text(obj, field):
-        texts = _all_languages(obj, field)
         auto = [
             code for code in LANGUAGE_CODES
             if (obj._meta.model_name, obj.pk, field, code) in machine
         ]  # fmt: skip
-        if texts["zh-hans"] and not texts["zh-hant"]:
-            texts["zh-hant"] = conversion.to_traditional(texts["zh-hans"], variant=variant)
-            auto.append("zh-hant")
-        if auto:
-            texts["auto"] = auto
-        return texts
+        return translated_texts(obj, field, variant=variant, auto=auto)
 
     return {
         "translation": {"stale": stale},
@@ -174,6 +208,17 @@ class Text(str):
     def is_fallback(self) -> bool:
         return self.language != self.requested
 
+    @property
+    def is_marked(self) -> bool:
+        """Shown marked: in another language than the reader's, or converted by machine."""
+        return self.is_fallback or self.auto
+
+    def derive(self, value: str) -> "Text":
+        """Another string (shortened, with a count…) in the same language as this one."""
+        text = Text(value)
+        text.language, text.requested, text.auto = self.language, self.requested, self.auto
+        return text
+
 
 @dataclass
 class Seen:
@@ -188,12 +233,41 @@ _watching = threading.local()
 
 @contextmanager
 def watching_translations():
-    """Collect, while rendering, which languages stood in for missing ones."""
+    """Collect, while rendering, the texts marked on the page: which languages stood in for
+    missing ones, and whether any was converted by machine. Only what `marked()` (or
+    `seen_marked()`) shows is counted, so a notice built from it describes the page."""
+    previous = getattr(_watching, "seen", None)
     _watching.seen = seen = Seen()
     try:
         yield seen
     finally:
-        _watching.seen = None
+        _watching.seen = previous
+
+
+def seen_marked(text) -> None:
+    """Count a text shown marked (with its `lang`) in the notice of the page being rendered."""
+    seen = getattr(_watching, "seen", None)
+    if seen is not None and isinstance(text, Text) and text.is_marked:
+        if text.is_fallback:
+            seen.fallbacks.add(text.language)
+        seen.auto = seen.auto or text.auto
+
+
+_MARK = re.compile(r'<(?:span|div) lang="([^"]+)" class="(fallback|auto-converted)">')
+_LANGUAGE_OF_TAG = {html_lang(code): code for code in LANGUAGE_CODES}
+
+
+def seen_marked_in(html: str) -> None:
+    """Count the marked texts of a piece of HTML rendered earlier (a guide card stored when
+    publishing) in the notice of the page it is put into."""
+    seen = getattr(_watching, "seen", None)
+    if seen is None or ' lang="' not in html:
+        return
+    for tag, css in _MARK.findall(html):
+        if css == "auto-converted":
+            seen.auto = True
+        elif tag in _LANGUAGE_OF_TAG:
+            seen.fallbacks.add(_LANGUAGE_OF_TAG[tag])
 
 
 @cache
@@ -210,11 +284,6 @@ def pick(translations: dict, language: str | None = None) -> Text:
             text = Text(translations[code])
             text.language, text.requested = code, language
             text.auto = code in translations.get("auto", ())
-            seen = getattr(_watching, "seen", None)
-            if seen is not None:
-                if text.is_fallback:
-                    seen.fallbacks.add(code)
-                seen.auto = seen.auto or text.auto
             return text
     text = Text("")
     text.language = text.requested = language
@@ -229,12 +298,26 @@ def marked(text, html=None) -> SafeString:
     """A text for the page, wrapped with its real language when it stands in for another or
     was converted by machine (screen readers then read it right; readers see a mark)."""
     content = html if html is not None else conditional_escape(text)
-    if isinstance(text, Text) and (text.language != text.requested or text.auto):
+    if isinstance(text, Text) and text.is_marked:
+        seen_marked(text)
         css = "auto-converted" if text.auto else "fallback"
+        # Markdown gives blocks (<p>, <ul>), which only a <div> may hold.
+        element = "span" if html is None else "div"
         return format_html(
-            '<span lang="{}" class="{}">{}</span>', html_lang(text.language), css, content
+            '<{0} lang="{1}" class="{2}">{3}</{0}>', element, html_lang(text.language), css, content
         )
     return mark_safe(content)  # noqa: S308 - escaped above or already safe
+
+
+def plain(text) -> str:
+    """A text for where no markup can go (<title>, an attribute, a feed): a `Text` in another
+    language than the reader's says which ("CTM (English)"), a machine conversion says so.
+    Anything else is returned as it is."""
+    if not isinstance(text, Text) or not text.is_marked:
+        return text
+    if text.auto:
+        return gettext("%(text)s (converted automatically)") % {"text": text}
+    return f"{text} ({dict(settings.LANGUAGES)[text.language]})"
 
 
 @dataclass
@@ -315,7 +398,9 @@ class GuideView:
             format_html(
                 '<li><label><input type="checkbox"> {}{}</label></li>',
                 marked(item.name),
-                format_html(' <span class="muted">({})</span>', item.note) if item.note else "",
+                format_html(' <span class="muted">({})</span>', marked(item.note))
+                if item.note
+                else "",
             )
             for item in self.documents
         ]
@@ -389,11 +474,15 @@ class GuideView:
     def sources_html(self) -> SafeString:
         items = "".join(
             format_html(
-                '<li><a href="{}" rel="noopener" hreflang="{}">{}</a> '
-                '<span class="muted">({})</span></li>',
-                source.url,
-                source.language,
-                marked(source.title),
+                '<li>{} <span class="muted">({})</span></li>',
+                format_html(
+                    '<a href="{}" rel="noopener" hreflang="{}">{}</a>',
+                    source.url,
+                    source.language,
+                    marked(source.title),
+                )
+                if is_web_url(source.url)
+                else marked(source.title),
                 source.get_language_display(),
             )
             for source in self.sources
@@ -481,8 +570,9 @@ class PublishedGuidePage:
         self.live_from = publication.live_from
         self.carrier_id = publication.carrier_id
         self.region_id = publication.region_id
-        self.title = publication.title
-        self.summary = publication.summary
+        # As the body shows them: converted when Traditional is missing, else the fallback.
+        self.title = field_text(publication, "title")
+        self.summary = field_text(publication, "summary")
         self.languages = publication.language_codes
         self.is_translated = get_language() in self.languages
         self.last_verified_on = publication.last_verified_on

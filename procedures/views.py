@@ -6,6 +6,7 @@ from django.utils.http import http_date
 from kb.cache import tag
 
 from . import selectors
+from .rendering import render_page
 
 
 def _page_number(request) -> int:
@@ -27,7 +28,7 @@ def _is_staff(request) -> bool:
 def guide_list(request):
     result = selectors.guide_list(params=request.GET, page_number=_page_number(request))
     tag(request, "guides")
-    return render(request, "procedures/guide_list.html", {"result": result})
+    return render_page(request, "procedures/guide_list.html", {"result": result})
 
 
 def guide_detail(request, slug):
@@ -63,10 +64,10 @@ def guide_detail(request, slug):
 def carrier_detail(request, slug):
     carrier = selectors.carrier_detail(slug=slug)
     tag(request, "guides", f"carrier:{carrier.pk}", f"region:{carrier.region_id}")
-    return render(request, "procedures/carrier_detail.html", {"carrier": carrier})
+    return render_page(request, "procedures/carrier_detail.html", {"carrier": carrier})
 
 
 def region_detail(request, slug):
     region = selectors.region_detail(slug=slug)
     tag(request, "guides", f"region:{region.pk}")
-    return render(request, "procedures/region_detail.html", {"region": region})
+    return render_page(request, "procedures/region_detail.html", {"region": region})

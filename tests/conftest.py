@@ -6,7 +6,7 @@ from reversion.models import Revision
 
 from kb import cache as page_cache
 from procedures import listing
-from procedures.models import Carrier, Document, Procedure, Region
+from procedures.models import Carrier, Document, ImportedState, Procedure, Region
 
 
 @pytest.fixture(autouse=True)
@@ -39,3 +39,4 @@ def demo(django_db_setup, django_db_blocker):
         Region.objects.all().delete()
         Document.objects.all().delete()
         Revision.objects.all().delete()
+        ImportedState.objects.all().delete()

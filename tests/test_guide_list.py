@@ -174,3 +174,27 @@ def test_empty_result_offers_a_way_out(client, catalogue):
     html = client.get("/en/guides/?region=hong-kong&kind=cancellation").content.decode()
     assert "No guide matches all these filters" in html
     assert 'href="/en/guides/">Clear all filters' in html
+
+
+def test_a_carrier_includes_the_guides_for_every_operator_of_its_region(client, catalogue):
+    """Macao + CTM showed only CTM's own guides: the Macau-wide real-name and cancellation
+    guides (region set, no carrier) apply to CTM customers too."""
+    macau = catalogue["macau"]
+    ProcedureFactory(carrier=None, region=macau, title_en="Macau rules")
+    ProcedureFactory(carrier=None, region=catalogue["hong_kong"], title_en="HK rules")
+    ProcedureFactory(carrier=None, region=None, title_en="eSIM basics")
+
+    expected = {"CTM register", "CTM cancel", "Macau rules"}
+    assert titles(client.get("/en/guides/?region=macau&carrier=ctm")) == expected
+    assert titles(client.get("/en/guides/?carrier=ctm")) == expected
+    assert "3 guides found" in client.get("/en/guides/?carrier=ctm").content.decode()
+    listing = client.get("/en/guides/?region=macau").content.decode()
+    assert '<option value="ctm">CTM (3)</option>' in listing
+    assert '<option value="three-macau">3 Macau (2)</option>' in listing
+    assert '<option value="cmhk">CMHK (2)</option>' in client.get("/en/guides/").content.decode()
+
+    carrier_page = client.get("/en/carriers/ctm/").content.decode()
+    assert "Macau rules" in carrier_page and "HK rules" not in carrier_page
+    assert "3 guides" in client.get("/en/").content.decode()
+    feed = client.get("/en/feeds/carriers/ctm.atom").content.decode()
+    assert "Macau rules" in feed and "HK rules" not in feed

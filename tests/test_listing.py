@@ -64,3 +64,27 @@ def test_counting_does_not_read_the_guides(client, no_page_cache, django_assert_
         # versions of what lists show, carriers, documents, the page's 20 cards
         client.get("/en/guides/?sim=esim&q=guide&page=2")
     assert listing.guide_index().everything.bit_count() == 30
+
+
+MEMORY_CEILING = 2 * 1024 * 1024  # bytes a process may keep for remembered search words
+
+
+def test_endless_new_search_words_cannot_grow_a_process(client, no_page_cache):
+    """Every distinct word a reader types was kept until the next publish: 100,000 words cost
+    9.4 MB. What the index remembers now has a ceiling, and searches still find guides."""
+    import gc
+    import tracemalloc
+
+    ProcedureFactory(title_en="Passport registration", title_zh_hans="护照实名登记")
+    index = listing.guide_index()
+    words = [chr(0x4E00 + i // 150) + chr(0x4E00 + i % 150) + str(i) for i in range(100_000)]
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    for word in words:
+        index.matching(word)
+    gc.collect()
+    grown = tracemalloc.get_traced_memory()[0] - before
+    tracemalloc.stop()
+    assert grown < MEMORY_CEILING, f"{grown / 1e6:.1f} MB kept for 100,000 search words"
+    assert titles(client, "q=实名") == {"Passport registration"}

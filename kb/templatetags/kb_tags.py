@@ -3,6 +3,7 @@ from django import template
 from kb.languages import alternate_links as build_alternate_links
 from kb.languages import language_links as build_language_links
 from kb.languages import unprefixed as strip_language_prefix
+from kb.links import web_url
 from kb.markdown import markdown_for_readers
 
 register = template.Library()
@@ -34,6 +35,12 @@ def query_with(context, **changes):
             query[key] = value
     encoded = query.urlencode()
     return "?" + encoded if encoded else "?"
+
+
+@register.filter(name="web_url")
+def web_url_filter(url):
+    """A stored address if it may be a link (http or https), else "" (see kb/links.py)."""
+    return web_url(url)
 
 
 @register.filter

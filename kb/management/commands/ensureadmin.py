@@ -4,6 +4,8 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
+from django.urls import reverse
+from django.utils.translation import override
 
 CREDENTIALS_FILE = Path(settings.BASE_DIR) / "var" / "admin-credentials.txt"
 
@@ -12,10 +14,27 @@ class Command(BaseCommand):
     help = (
         "Make sure an admin login exists for local use and print it. User name and password "
         "come from DJANGO_SUPERUSER_USERNAME / DJANGO_SUPERUSER_PASSWORD when set; otherwise "
-        "'admin' with a generated password kept in var/admin-credentials.txt (git-ignored)."
+        "'admin' with a generated password kept in var/admin-credentials.txt (git-ignored). "
+        "Then prints the admin's address in each language."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--site",
+            default="http://127.0.0.1:8000",
+            help="Where the site is served, for the admin addresses printed (make run's port).",
+        )
+
     def handle(self, *args, **options):
+        self._login()
+        # The admin speaks the language of its address: one link per language, so nobody is
+        # sent to the Simplified Chinese admin whatever they read.
+        site = options["site"].rstrip("/")
+        for code, name in settings.LANGUAGES:
+            with override(code):
+                self.stdout.write(f"Admin ({name}): {site}{reverse('admin:index')}")
+
+    def _login(self):
         import os
 
         username = os.environ.get("DJANGO_SUPERUSER_USERNAME") or "admin"
