@@ -260,6 +260,14 @@ AXES_VERBOSE = False
 
 LOGIN_URL = "admin:login"
 
+# The largest admin form: a guide with every inline at its max_num (120 steps, 40 notes, 40
+# questions, 30 documents, 30 sources: about 2,700 fields). Django's default of 1,000 refused a
+# guide of 80 steps with a bare "Bad Request" and lost the editor's input. Still a bound: a
+# request with more fields is refused before it is parsed.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 5_000
+# 120 steps in three languages with long Markdown bodies fit; a larger body is refused.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -180,6 +180,9 @@ class OrderedInline(TranslatorAccess, SortableInlineAdminMixin):
         return readonly
 
     def get_formset(self, request, obj=None, **kwargs):
+        # More rows than max_num are refused with the formset's own translated message, so a
+        # form never outgrows DATA_UPLOAD_MAX_NUMBER_FIELDS (kb/settings.py) and loses its input.
+        kwargs.setdefault("validate_max", True)
         formset = super().get_formset(request, obj, **kwargs)
         if not can_edit_structure(request):
             formset = type(formset.__name__, (formset,), {"order_locked": True})
@@ -217,6 +220,7 @@ class TranslatedAdmin(SortableAdminBase, VersionAdmin, TabbedTranslationAdmin):
 
 class RegionSourceInline(OrderedTabularInline):
     model = RegionSource
+    max_num = 30
     fields = ["title", "url", "language"]
 
 
@@ -230,6 +234,7 @@ class RegionAdmin(TranslatedAdmin):
 
 class ContactNumberInline(OrderedTabularInline):
     model = ContactNumber
+    max_num = 20
 
 
 @admin.register(Carrier)
@@ -254,26 +259,31 @@ class DocumentAdmin(TranslatedAdmin):
 
 class ProcedureDocumentInline(OrderedTabularInline):
     model = ProcedureDocument
+    max_num = 30
     autocomplete_fields = ["document"]
 
 
 class StepInline(OrderedStackedInline):
     model = Step
+    max_num = 120
     fields = ["channel", "title", "body"]
 
 
 class NoteInline(OrderedStackedInline):
     model = Note
+    max_num = 40
     fields = ["kind", "body"]
 
 
 class FaqInline(OrderedStackedInline):
     model = Faq
+    max_num = 40
     fields = ["question", "answer"]
 
 
 class SourceInline(OrderedTabularInline):
     model = Source
+    max_num = 30
     fields = ["title", "url", "language"]
 
 
@@ -541,7 +551,12 @@ class ProcedureAdmin(TranslatorAccess, TranslatedAdmin):
         if "last_verified_on" in form.changed_data and "verified_by" not in form.changed_data:
             obj.verified_by = request.user.get_full_name() or request.user.get_username()
         super().save_model(request, obj, form, change)
-        services.procedure_mark_edited(procedure=obj, user=request.user)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Only a save that changed something is an edit (the four-eyes rule counts edits).
+        changed = not change or form.has_changed() or any(fs.has_changed() for fs in formsets)
+        services.procedure_mark_edited(procedure=form.instance, user=request.user, changed=changed)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         form = context["adminform"].form
@@ -608,6 +623,8 @@ class ProcedureAdmin(TranslatorAccess, TranslatedAdmin):
             raise PermissionDenied
         form = PublishForm(request.POST if request.method == "POST" else None)
         problems = services.procedure_publish_problems(procedure=services.working_copy(obj))
+        if refusal := services.publish_refusal(procedure=obj, user=request.user):
+            problems.insert(0, refusal)  # said before the publisher fills anything in
         if request.method == "POST" and form.is_valid():
             try:
                 publication = services.procedure_publish(

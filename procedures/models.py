@@ -800,3 +800,28 @@ class ImportedState(models.Model):
 
     def __str__(self):
         return f"{self.model} {self.key}"
+
+
+class ProcedureEdit(models.Model):
+    """Someone changed a guide's content (a save that changed something, a restore, a machine
+    conversion). Publishing asks who changed it since its last publication: a publisher may not
+    publish content they changed themselves (four eyes), however many saves came after."""
+
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.CASCADE, related_name="edits", verbose_name=_("procedure")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    at = models.DateTimeField(_("changed at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("change to a guide")
+        verbose_name_plural = _("changes to guides")
+
+    def __str__(self):
+        return f"{self.procedure_id} {self.user_id} {self.at:%Y-%m-%d %H:%M}"

@@ -24,6 +24,7 @@ from .models import (
     Note,
     Procedure,
     ProcedureDocument,
+    ProcedureEdit,
     Publication,
     PublicationPage,
     Region,
@@ -260,15 +261,8 @@ def procedure_publish(
         user, "procedures.publish_procedure", _("Only publishers can publish guides.")
     )
     procedure = working_copy(Procedure.objects.select_for_update().get(pk=procedure.pk))
-    if (
-        user is not None
-        and settings.KB_PUBLISHER_MUST_DIFFER_FROM_EDITOR
-        and not user.is_superuser
-        and procedure.last_edited_by_id == user.pk
-    ):
-        raise WorkflowError(
-            [_("You edited this guide last: another publisher must review and publish it.")]
-        )
+    if refusal := publish_refusal(procedure=procedure, user=user):
+        raise WorkflowError([refusal])
     problems = procedure_publish_problems(procedure=procedure)
     if problem := publish_time_problem(publish_at):
         problems.append(problem)
@@ -385,17 +379,48 @@ def procedure_submit_for_review(*, procedure: Procedure, user) -> None:
     _record_event(procedure=procedure, user=user, comment=_("Submitted for review."))
 
 
-def procedure_mark_edited(*, procedure: Procedure, user, status: str | None = None) -> None:
-    """After an editor saves: stamp the time (the edit lock compares it), remember who, and put a
-    published or archived guide back to draft (its publication stays live until the next
-    publish)."""
-    updates = {"updated_at": timezone.now(), "last_edited_by": user}
-    if status:
-        updates["status"] = status
-    elif procedure.status in (Procedure.Status.PUBLISHED, Procedure.Status.ARCHIVED):
-        updates["status"] = Procedure.Status.DRAFT
+def procedure_mark_edited(
+    *, procedure: Procedure, user, status: str | None = None, changed: bool = True
+) -> None:
+    """After an editor saves: stamp the time (the edit lock compares it), remember who changed
+    the content (the four-eyes rule reads it), and put a published or archived guide back to
+    draft (its publication stays live until the next publish). A save that changed nothing
+    (`changed=False`) only stamps the time: opening and saving a guide is not an edit."""
+    updates = {"updated_at": timezone.now()}
+    if changed:
+        updates["last_edited_by"] = user
+        if status:
+            updates["status"] = status
+        elif procedure.status in (Procedure.Status.PUBLISHED, Procedure.Status.ARCHIVED):
+            updates["status"] = Procedure.Status.DRAFT
+        if isinstance(user, get_user_model()):
+            ProcedureEdit.objects.create(procedure=procedure, user=user)
     Procedure.objects.filter(pk=procedure.pk).update(**updates)
     procedure.refresh_from_db(fields=["updated_at", "status", "last_edited_by"])
+
+
+def publish_refusal(*, procedure: Procedure, user) -> str | None:
+    """Why `user` may not publish `procedure` whatever its content (None: they may).
+
+    The four-eyes rule (setting KB_PUBLISHER_MUST_DIFFER_FROM_EDITOR, on by default): a publisher
+    who changed the content since its last publication cannot publish it; superusers and the
+    system (`user=None`) can. It follows who changed the content, not who saved last, so a later
+    save without changes by someone else does not clear it."""
+    if user is None or user.is_superuser or not settings.KB_PUBLISHER_MUST_DIFFER_FROM_EDITOR:
+        return None
+    edits = ProcedureEdit.objects.filter(procedure_id=procedure.pk, user_id=user.pk)
+    last = (
+        Publication.objects.filter(procedure_id=procedure.pk)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if last is not None:
+        edits = edits.filter(at__gt=last)
+    if edits.exists():
+        return _("You changed this guide since it was last published: another publisher must "
+                 "review and publish it.")  # fmt: skip
+    return None
 
 
 @transaction.atomic

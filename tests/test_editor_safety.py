@@ -480,3 +480,151 @@ def test_no_address_ever_shows_two_guides_or_loses_one(client, steps):
                 else:
                     assert f"Guide number {guides.index(guide)}" in response.content.decode()
         transaction.set_rollback(True)
+
+
+# --- Review that cannot be bypassed ----------------------------------------------------------------
+
+
+def test_a_save_without_changes_does_not_let_a_publisher_publish_their_own_edit(client, settings):
+    settings.KB_PUBLISHER_MUST_DIFFER_FROM_EDITOR = True
+    guide = full_guide()
+    publisher, translator, other = (
+        member_of("Publisher"), member_of("Translator"), member_of("Publisher")
+    )  # fmt: skip
+    client.force_login(publisher)
+    assert save_guide_in_admin(client, guide, title_en="My unreviewed text").status_code == 302
+    client.force_login(translator)
+    assert save_guide_in_admin(client, guide).status_code == 302  # opened and saved, no change
+    client.force_login(publisher)
+    page = client.get(f"{ADMIN}/{guide.pk}/publish/").content.decode()
+    assert "You changed this guide since it was last published" in page  # before any typing
+    response = client.post(f"{ADMIN}/{guide.pk}/publish/")
+    assert "another publisher must review and publish it" in response.content.decode()
+    assert not Publication.objects.live().filter(title_en="My unreviewed text").exists()
+
+    client.force_login(other)
+    assert client.post(f"{ADMIN}/{guide.pk}/publish/").status_code == 302
+    assert Publication.objects.live().filter(title_en="My unreviewed text").exists()
+    # Reviewed and published: the next change by someone else is the first publisher's to publish.
+    client.force_login(translator)
+    assert save_guide_in_admin(client, guide, title_zh_hant="譯者的修改").status_code == 302
+    client.force_login(publisher)
+    assert client.post(f"{ADMIN}/{guide.pk}/publish/").status_code == 302
+
+
+def test_restoring_or_converting_counts_as_changing_the_content(settings):
+    settings.KB_PUBLISHER_MUST_DIFFER_FROM_EDITOR = True
+    guide = full_guide()
+    publisher = member_of("Publisher")
+    Procedure.objects.filter(pk=guide.pk).update(title_zh_hant="")
+    services.procedure_convert(procedure=guide, target="zh-hant", user=publisher)
+    assert services.publish_refusal(procedure=guide, user=publisher)
+
+
+@pytest.mark.parametrize(
+    "url, data",
+    [
+        ("/en/admin/procedures/carrier/{carrier}/change/", None),
+        ("/en/admin/procedures/carrier/add/", None),
+        ("/en/admin/procedures/document/add/", None),
+        ("/en/admin/procedures/region/add/", None),
+    ],
+)
+def test_editors_cannot_change_what_goes_live_without_review(client, url, data):
+    guide = full_guide()
+    client.force_login(member_of("Editor"))
+    url = url.format(carrier=guide.carrier.pk)
+    page = client.get(url)
+    assert page.status_code in (200, 403)
+    if page.status_code == 200:  # they may look, not save
+        assert 'name="_save"' not in page.content.decode()
+    posted = form_data(page.content.decode()) if page.status_code == 200 else {}
+    posted.update({"name_en": "Cheap SIMs, chat with us", "website": "https://seller.example/"})
+    assert client.post(url, posted).status_code == 403
+    client.logout()
+    assert "Cheap SIMs" not in client.get(f"/en/guides/{guide.slug}/").content.decode()
+
+
+def test_publishers_keep_the_catalogue(client):
+    guide = full_guide()
+    client.force_login(member_of("Publisher"))
+    url = f"/en/admin/procedures/carrier/{guide.carrier.pk}/change/"
+    data = form_data(client.get(url).content.decode(), "carrier_form")
+    data["name_en"] = "Renamed by a publisher"
+    assert client.post(url, data).status_code == 302
+    client.logout()
+    assert "Renamed by a publisher" in client.get(f"/en/guides/{guide.slug}/").content.decode()
+
+
+# --- Large guides -----------------------------------------------------------------------------------
+
+
+def test_a_guide_with_80_steps_saves(client):
+    from .factories import StepFactory
+
+    guide = full_guide(status=Procedure.Status.DRAFT, steps_per_channel=40)
+    StepFactory.create_batch(
+        10, procedure=guide, channel="phone", position=factory_positions(guide, 10)
+    )
+    assert guide.steps.count() == 90
+    client.force_login(superuser())
+    response = save_guide_in_admin(client, guide, title_en="A long guide")
+    assert response.status_code == 302, response.content[:500]
+    guide.refresh_from_db()
+    assert guide.title_en == "A long guide" and guide.steps.count() == 90
+
+
+def factory_positions(guide, count):
+    from factory import Iterator
+
+    start = max(guide.steps.values_list("position", flat=True)) + 1
+    return Iterator(range(start, start + count))
+
+
+def test_a_guide_with_every_list_at_its_limit_fits_the_request_limits(client, settings):
+    """The biggest form the admin lets an editor build is below the request limits, so no
+    editor ever loses a form to a bare 400."""
+    from procedures.admin import ProcedureAdmin
+
+    inlines = {inline.model.__name__: inline.max_num for inline in ProcedureAdmin.inlines}
+    guide = full_guide(status=Procedure.Status.DRAFT, steps_per_channel=1)
+    client.force_login(superuser())
+    data = form_data(client.get(f"{ADMIN}/{guide.pk}/change/").content.decode(), "procedure_form")
+    per_row = {}
+    for name in data:
+        prefix, _sep, rest = name.partition("-")
+        if rest.startswith("0-"):
+            per_row[prefix] = per_row.get(prefix, 0) + 1
+    prefixes = {"Step": "steps", "Note": "notes", "Faq": "faqs", "Source": "sources",
+                "ProcedureDocument": "procedure_documents"}  # fmt: skip
+    rows = sum(per_row[prefixes[model]] * limit for model, limit in inlines.items())
+    assert rows + len(data) < settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+
+
+def test_more_rows_than_allowed_are_refused_with_a_message_and_the_input_kept(client):
+    from procedures.admin import StepInline
+
+    guide = full_guide(status=Procedure.Status.DRAFT, steps_per_channel=1)
+    client.force_login(superuser())
+    url = f"{ADMIN}/{guide.pk}/change/"
+    data = form_data(client.get(url).content.decode(), "procedure_form")
+    data["summary_en"] = "Typed before adding too many steps"
+    start = int(data["steps-TOTAL_FORMS"])
+    for index in range(start, StepInline.max_num + 1):
+        data.update({f"steps-{index}-channel": "store", f"steps-{index}-title_en": f"S{index}",
+                     f"steps-{index}-title_zh_hans": "步", f"steps-{index}-title_zh_hant": "步"})  # fmt: skip
+    data["steps-TOTAL_FORMS"] = str(StepInline.max_num + 1)
+    response = client.post(url, data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f"Please submit at most {StepInline.max_num} forms." in html
+    assert "Typed before adding too many steps" in html
+
+
+def test_a_request_too_large_to_read_gets_a_translated_page(client):
+    client.force_login(superuser())
+    guide = full_guide(status=Procedure.Status.DRAFT)
+    fields = {f"field{number}": "x" for number in range(5_001)}
+    response = client.post(f"/zh-hant/admin/procedures/procedure/{guide.pk}/change/", fields)
+    assert response.status_code == 400
+    assert "無法讀取" in response.content.decode()
