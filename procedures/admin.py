@@ -182,7 +182,8 @@ class OrderedInline(TranslatorAccess, SortableInlineAdminMixin):
     def get_formset(self, request, obj=None, **kwargs):
         # More rows than max_num are refused with the formset's own translated message, so a
         # form never outgrows DATA_UPLOAD_MAX_NUMBER_FIELDS (kb/settings.py) and loses its input.
-        kwargs.setdefault("validate_max", True)
+        # (Translators add no rows: Django then counts every existing row as over the limit.)
+        kwargs.setdefault("validate_max", can_edit_structure(request))
         formset = super().get_formset(request, obj, **kwargs)
         if not can_edit_structure(request):
             formset = type(formset.__name__, (formset,), {"order_locked": True})

@@ -482,7 +482,7 @@ def test_no_address_ever_shows_two_guides_or_loses_one(client, steps):
         transaction.set_rollback(True)
 
 
-# --- Review that cannot be bypassed ----------------------------------------------------------------
+# --- Review that cannot be bypassed -------------------------------------------------------------
 
 
 def test_a_save_without_changes_does_not_let_a_publisher_publish_their_own_edit(client, settings):
@@ -556,7 +556,7 @@ def test_publishers_keep_the_catalogue(client):
     assert "Renamed by a publisher" in client.get(f"/en/guides/{guide.slug}/").content.decode()
 
 
-# --- Large guides -----------------------------------------------------------------------------------
+# --- Large guides ---------------------------------------------------------------------------------
 
 
 def test_a_guide_with_80_steps_saves(client):
@@ -611,8 +611,13 @@ def test_more_rows_than_allowed_are_refused_with_a_message_and_the_input_kept(cl
     data["summary_en"] = "Typed before adding too many steps"
     start = int(data["steps-TOTAL_FORMS"])
     for index in range(start, StepInline.max_num + 1):
-        data.update({f"steps-{index}-channel": "store", f"steps-{index}-title_en": f"S{index}",
-                     f"steps-{index}-title_zh_hans": "步", f"steps-{index}-title_zh_hant": "步"})  # fmt: skip
+        row = {
+            "channel": "store",
+            "title_en": f"S{index}",
+            "title_zh_hans": "步",
+            "title_zh_hant": "步",
+        }
+        data.update({f"steps-{index}-{name}": value for name, value in row.items()})
     data["steps-TOTAL_FORMS"] = str(StepInline.max_num + 1)
     response = client.post(url, data)
     assert response.status_code == 200
