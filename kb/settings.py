@@ -114,9 +114,13 @@ if "DATABASE_URL" not in env:
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Write-ahead logging: readers (every gunicorn worker) never wait for a writer.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-    )
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options.setdefault("init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
+    # Transactions (every admin save) take the write lock when they begin, so a second save
+    # waits for the first instead of failing with "database is locked" when it starts writing on
+    # a snapshot the first one made stale; then it sees the first save and reports the conflict.
+    options.setdefault("transaction_mode", "IMMEDIATE")
+    options.setdefault("timeout", 20)  # seconds a save waits for another one
 # Keep connections between requests (opening one per request costs more than most queries).
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=60))
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)

@@ -322,13 +322,28 @@ class ProcedureAdminForm(forms.ModelForm):
         if not self.instance.pk:
             return cleaned
         started_from = cleaned.get("edit_version")
+        # Locked until the save commits (PostgreSQL: the row; SQLite: the database, whose admin
+        # transactions start IMMEDIATE, kb/settings.py), so a second save waits, then sees this one.
         current = Procedure.objects.select_for_update().get(pk=self.instance.pk)
-        if started_from and started_from != current.updated_at.isoformat():
+        if started_from == current.updated_at.isoformat():
+            return cleaned
+        # Saving again now is a deliberate choice to overwrite: carry the new version.
+        data = self.data.copy()
+        data["edit_version"] = current.updated_at.isoformat()
+        self.data = data
+        if not started_from:
+            # A form from an old tab, a script or a browser extension: without the version it was
+            # based on, a save could overwrite anyone's work unseen.
+            raise forms.ValidationError(
+                _(
+                    "This form does not say which version of the guide it was based on, so "
+                    "saving it could overwrite someone else's work. Nothing was saved; what you "
+                    "typed is below. Check it against the guide, then save again to keep it."
+                ),
+                code="edit_version_missing",
+            )
+        if started_from != current.updated_at.isoformat():
             self.conflict = self._what_changed(cleaned.get("edit_base_revision"))
-            # Saving again now is a deliberate choice to overwrite: carry the new version.
-            data = self.data.copy()
-            data["edit_version"] = current.updated_at.isoformat()
-            self.data = data
             raise forms.ValidationError(
                 _(
                     "Someone else saved this guide while you were editing it (%(who)s, %(when)s). "

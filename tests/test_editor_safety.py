@@ -633,3 +633,26 @@ def test_a_request_too_large_to_read_gets_a_translated_page(client):
     response = client.post(f"/zh-hant/admin/procedures/procedure/{guide.pk}/change/", fields)
     assert response.status_code == 400
     assert "無法讀取" in response.content.decode()
+
+
+# --- The edit lock --------------------------------------------------------------------------------
+
+
+def test_a_save_without_the_version_it_started_from_is_refused_not_applied(client):
+    guide = full_guide(status=Procedure.Status.DRAFT, title_en="Someone's title")
+    client.force_login(superuser())
+    url = f"{ADMIN}/{guide.pk}/change/"
+    data = form_data(client.get(url).content.decode(), "procedure_form")
+    Procedure.objects.filter(pk=guide.pk).update(title_en="Changed meanwhile")  # another save
+    services.procedure_mark_edited(procedure=guide, user=None, changed=False)
+    data.pop("edit_version")
+    data["summary_en"] = "Typed in an old tab"
+    response = client.post(url, data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "does not say which version of the guide it was based on" in html
+    assert "Typed in an old tab" in html
+    guide.refresh_from_db()
+    assert guide.title_en == "Changed meanwhile" and guide.summary_en != "Typed in an old tab"
+    # Having seen the form again, saving is a deliberate choice.
+    assert client.post(url, form_data(html, "procedure_form")).status_code == 302
