@@ -27,7 +27,7 @@ from modeltranslation.utils import build_localized_fieldname
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from . import history, services, translation_status
+from . import history, refresh, services, translation_status
 from .models import (
     Carrier,
     ContactNumber,
@@ -199,9 +199,14 @@ class OrderedTabularInline(OrderedInline, TranslationTabularInline):
 
 
 class TranslatedAdmin(SortableAdminBase, VersionAdmin, TabbedTranslationAdmin):
-    """Every save records where each language of each text stands (translation_status)."""
+    """Every save records where each language of each text stands (translation_status), and
+    refreshes the live pages showing what it changed once, however many rows it wrote."""
 
     formfield_overrides = URL_FIELDS_HTTPS
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        with refresh.batch():
+            return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
         before = None

@@ -18,7 +18,6 @@ from kb import cache as page_cache
 
 from . import conversion, history, translation_status
 from .models import (
-    Carrier,
     Document,
     GuideRedirect,
     Note,
@@ -27,15 +26,12 @@ from .models import (
     ProcedureEdit,
     Publication,
     PublicationPage,
-    Region,
     TranslationStatus,
 )
 from .snapshots import (
     LANGUAGE_CODES,
     GuideView,
-    carrier_block,
     guide_snapshot,
-    region_block,
 )
 from .texts import text_in
 
@@ -469,25 +465,6 @@ def procedure_restore(*, procedure: Procedure, version, user) -> int:
         )
     procedure_mark_edited(procedure=procedure, user=user, status=Procedure.Status.DRAFT)
     return left_out
-
-
-@transaction.atomic
-def publications_refresh_related(*, carrier: Carrier | None = None, region: Region | None = None):
-    """A carrier or region changed: the live (and scheduled) guide pages that show it get its new
-    name, status and numbers. Their own content stays as published."""
-    now = timezone.now()
-    current = Publication.objects.filter(live_until__gt=now)
-    if carrier is not None:
-        carrier = Carrier.objects.prefetch_related("contact_numbers").get(pk=carrier.pk)
-        block, current, key = carrier_block(carrier), current.filter(carrier=carrier), "carrier"
-    else:
-        block, current, key = region_block(region), current.filter(region=region), "region"
-    for publication in current.select_related("page", "carrier", "region"):
-        page = publication.page
-        if page.content.get(key) != block:
-            page.content[key] = block
-            PublicationPage.objects.filter(pk=page.pk).update(content=page.content)
-            publication_render(publication)
 
 
 def publication_rendered_fields(publication: Publication) -> dict[str, str]:

@@ -1,20 +1,20 @@
 """When a carrier, region or document changes, the guide pages that show it are brought up to
-date (services.publications_refresh_related) and rendered again (the page cache is tagged with
-the content it shows: kb/cache.py). Publishing bumps its own tags in services."""
+date and rendered again (refresh.py: once per change set), and the page cache's tags for it are
+bumped (kb/cache.py). Publishing bumps its own tags in services."""
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from kb import cache
 
-from . import services, translation_status
+from . import refresh, translation_status
 from .models import Carrier, ContactNumber, Document, Procedure, Region, RegionSource
 
 
 @receiver(post_save, sender=Carrier)
 def carrier_changed(sender, instance, raw=False, **kwargs):
     if not raw:
-        services.publications_refresh_related(carrier=instance)
+        refresh.changed("carrier", instance.pk)
     cache.bump(f"carrier:{instance.pk}", "guides")
 
 
@@ -25,16 +25,15 @@ def carrier_deleted(sender, instance, **kwargs):
 
 @receiver([post_save, post_delete], sender=ContactNumber)
 def contact_number_changed(sender, instance, raw=False, **kwargs):
-    carrier = Carrier.objects.filter(pk=instance.carrier_id).first()
-    if carrier is not None and not raw:
-        services.publications_refresh_related(carrier=carrier)
+    if not raw:
+        refresh.changed("carrier", instance.carrier_id)
     cache.bump(f"carrier:{instance.carrier_id}")
 
 
 @receiver(post_save, sender=Region)
 def region_changed(sender, instance, raw=False, **kwargs):
     if not raw:
-        services.publications_refresh_related(region=instance)
+        refresh.changed("region", instance.pk)
     cache.bump(f"region:{instance.pk}", "guides")
 
 
@@ -48,8 +47,24 @@ def region_source_changed(sender, instance, **kwargs):
     cache.bump(f"region:{instance.region_id}")
 
 
-@receiver([post_save, post_delete], sender=Document)
-def document_changed(sender, instance, **kwargs):
+@receiver(pre_save, sender=Document)
+def document_saving(sender, instance, raw=False, **kwargs):
+    # Publications list documents by slug: remember the slug a rename replaces.
+    if instance.pk and not raw:
+        instance._old_slug = (
+            Document.objects.filter(pk=instance.pk).values_list("slug", flat=True).first()
+        )
+
+
+@receiver(post_save, sender=Document)
+def document_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        refresh.changed("document", instance.pk, old_slug=getattr(instance, "_old_slug", None))
+    cache.bump("guides")
+
+
+@receiver(post_delete, sender=Document)
+def document_deleted(sender, instance, **kwargs):
     cache.bump("guides")
 
 

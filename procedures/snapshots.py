@@ -78,7 +78,7 @@ def field_text(obj, field: str, language: str | None = None) -> "Text":
 
 def carrier_block(carrier) -> dict | None:
     """What a guide page shows of its carrier. Kept in the snapshot so the page is one query;
-    services.publications_refresh_related keeps it current when the carrier changes."""
+    refresh.py keeps it current when the carrier changes."""
     if carrier is None:
         return None
     return {

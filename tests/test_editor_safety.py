@@ -656,3 +656,64 @@ def test_a_save_without_the_version_it_started_from_is_refused_not_applied(clien
     assert guide.title_en == "Changed meanwhile" and guide.summary_en != "Typed in an old tab"
     # Having seen the form again, saving is a deliberate choice.
     assert client.post(url, form_data(html, "procedure_form")).status_code == 302
+
+
+# --- Catalogue changes reach live pages, once ---------------------------------------------------
+
+
+def carrier_save_queries(client, count: int, refreshed: list):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from .factories import CarrierFactory, ContactNumberFactory
+
+    carrier = CarrierFactory()
+    numbers = ContactNumberFactory.create_batch(3, carrier=carrier)
+    for _ in range(count):
+        full_guide(carrier=carrier)
+    carrier.contact_numbers.exclude(pk__in=[number.pk for number in numbers]).delete()
+    url = f"/en/admin/procedures/carrier/{carrier.pk}/change/"
+    data = form_data(client.get(url).content.decode(), "carrier_form")
+    data["name_en"] = f"Renamed with {count} guides"
+    for index in range(3):
+        data[f"contact_numbers-{index}-label_en"] = f"Line {index}"
+    refreshed.clear()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.post(url, data).status_code == 302
+    return len(queries), carrier
+
+
+def test_saving_a_carrier_with_its_numbers_refreshes_its_pages_once(client, monkeypatch):
+    from procedures import refresh
+
+    client.force_login(superuser())
+    refreshed = []
+    original = refresh._refresh
+    monkeypatch.setattr(refresh, "_refresh", lambda *a: refreshed.append(a) or original(*a))
+    small, carrier = carrier_save_queries(client, 5, refreshed)
+    assert [kind for kind, *_ in refreshed] == ["carrier"]  # one save, one refresh
+    large, _carrier = carrier_save_queries(client, 15, refreshed)
+    # Each more guide costs its page's three updates (content, renderings, stamp): nothing per
+    # contact number, no reads (136 queries for 20 guides before, four refreshes per save).
+    assert (large - small) / 10 <= 3, (small, large)
+    client.logout()
+    guide = Publication.objects.live().filter(carrier=carrier).first()
+    html = client.get(f"/en/guides/{guide.slug}/").content.decode()
+    assert "Renamed with 5 guides" in html and "Line 2" in html
+
+
+def test_renaming_a_document_reaches_live_guide_pages_and_filters(client):
+    guide = full_guide()
+    item = guide.procedure_documents.first()
+    document = item.document
+    client.get(f"/en/guides/{guide.slug}/")  # cached as it is
+    client.force_login(superuser())
+    url = f"/en/admin/procedures/document/{document.pk}/change/"
+    data = form_data(client.get(url).content.decode(), "document_form")
+    data.update({"name_en": "Passport (the original)", "slug": "passport-original"})
+    assert client.post(url, data).status_code == 302
+    client.logout()
+    html = client.get(f"/en/guides/{guide.slug}/").content.decode()
+    assert "Passport (the original)" in html
+    listed = client.get("/en/guides/?document=passport-original").content.decode()
+    assert guide.title_en in listed

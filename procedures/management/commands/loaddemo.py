@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from tqdm import tqdm
 
-from procedures import importing
+from procedures import importing, refresh
 
 CONTENT_DIR = Path(__file__).resolve().parents[2] / "demo_content"
 
@@ -67,7 +67,7 @@ class Command(BaseCommand):
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
             # Each file is its own revision, so its history can be compared and restored alone.
-            with reversion.create_revision():
+            with reversion.create_revision(), refresh.batch():
                 reversion.set_comment(f"{importing.IMPORT_COMMENT} {path.name}")
                 importer(data=data, report=report)
         except (importing.ContentError, KeyError, TypeError, yaml.YAMLError) as error:
