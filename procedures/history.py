@@ -1,20 +1,19 @@
 """The history of what editors change (django-reversion), read as a guide: versions of a procedure
 with its rows, compared as labelled texts a person can read."""
 
-import difflib
 from dataclasses import dataclass
 
 import reversion
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist
 from django.dispatch import receiver
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from modeltranslation.utils import build_localized_fieldname
 from reversion.models import Version
 from reversion.signals import post_revision_commit
 
+from . import textdiff
 from .models import (
     Carrier,
     ContactNumber,
@@ -176,19 +175,8 @@ class Difference:
 
     @property
     def html(self):
-        """Old and new text with the changed words marked (<del>/<ins>)."""
-        old_words, new_words = self.old.split(" "), self.new.split(" ")
-        parts = []
-        matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-            if tag == "equal":
-                parts.append(escape(" ".join(old_words[i1:i2])))
-                continue
-            if i2 > i1:
-                parts.append(f"<del>{escape(' '.join(old_words[i1:i2]))}</del>")
-            if j2 > j1:
-                parts.append(f"<ins>{escape(' '.join(new_words[j1:j2]))}</ins>")
-        return mark_safe(" ".join(parts))  # noqa: S308 - every text part is escaped
+        """Old and new text with the changed words (Chinese: characters) marked (<del>/<ins>)."""
+        return mark_safe(textdiff.diff_html(self.old, self.new))  # noqa: S308 - escaped there
 
 
 def compare_texts(old: dict[str, str], new: dict[str, str]) -> list[Difference]:
