@@ -229,3 +229,7 @@ def test_every_published_guide_states_time_cost_what_can_go_wrong_and_whom_to_as
     for guide in published():
         problems = services.procedure_publish_problems(procedure=services.working_copy(guide))
         assert problems == [], (guide.slug, problems)
+
+
+def test_the_knowledge_base_answers_at_least_45_questions():
+    assert published().count() >= 45
