@@ -51,6 +51,7 @@ from .services import (
     working_copy,
 )
 from .snapshots import LANGUAGE_CODES
+from .texts import translated_fields
 
 # The comment of every revision an import records (loaddemo adds the file's name).
 IMPORT_COMMENT = "Demo content:"
@@ -294,16 +295,8 @@ def regions_import(*, data: dict, report: ImportReport) -> None:
         remember(document)
 
 
-GUIDE_TEXT_FIELDS = (
-    "title",
-    "summary",
-    "requirement_basis",
-    "eligibility",
-    "processing_time",
-    "fees",
-    "official_contacts",
-    "correction_notice",
-)
+# Every translated field of a guide is read from its file (procedures/translation.py).
+GUIDE_TEXT_FIELDS = translated_fields(Procedure)
 
 
 @transaction.atomic

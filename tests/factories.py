@@ -178,6 +178,15 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.save()
 
 
+def member_of(group: str, **fields):
+    """A staff user in one of the editorial roles: "Editor", "Translator" or "Publisher"."""
+    from django.contrib.auth.models import Group
+
+    user = UserFactory(is_staff=True, **fields)
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
 def publish(guide: Procedure):
     """Show readers the guide as it is now (rows added after creating it included)."""
     return services.publication_create(procedure=guide)

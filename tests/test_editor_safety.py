@@ -5,7 +5,6 @@ import datetime
 
 import pytest
 import reversion
-from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import translation
 from hypothesis import HealthCheck, given
@@ -17,18 +16,12 @@ from procedures import services, translation_status
 from procedures.models import FieldTranslation, Procedure, Publication, Step
 from procedures.texts import LANGUAGE_CODES, column, translated_fields
 
-from .factories import UserFactory, full_guide
+from .factories import UserFactory, full_guide, member_of
 from .forms import form_data, save_guide_in_admin
 
 pytestmark = pytest.mark.django_db
 
 ADMIN = "/en/admin/procedures/procedure"
-
-
-def member_of(group: str, **fields):
-    user = UserFactory(is_staff=True, **fields)
-    user.groups.add(Group.objects.get(name=group))
-    return user
 
 
 def superuser():

@@ -12,18 +12,12 @@ from django.utils import translation
 from procedures import services
 from procedures.models import Procedure, Publication, Step
 
-from .factories import StepFactory, UserFactory, full_guide
+from .factories import StepFactory, UserFactory, full_guide, member_of
 from .forms import form_data, save_guide_in_admin
 
 pytestmark = pytest.mark.django_db
 
 ADMIN = "/en/admin/procedures/procedure"
-
-
-def member_of(group: str, **fields):
-    user = UserFactory(is_staff=True, **fields)
-    user.groups.add(Group.objects.get(name=group))
-    return user
 
 
 @pytest.fixture
