@@ -3,6 +3,8 @@ questions and sources are inlines, the three languages are tabs, rows are reorde
 drop. Publishing is a separate, checked step (draft → in review → published); every save is
 recorded (django-reversion) and two editors cannot silently overwrite each other."""
 
+import datetime
+
 from adminsortable2.admin import CustomInlineFormSet, SortableAdminBase, SortableInlineAdminMixin
 from django import forms
 from django.conf import settings
@@ -48,6 +50,7 @@ from .models import (
 from .snapshots import LANGUAGE_CODES
 
 admin.site.site_header = _("SIM & eSIM Guide: editing")
+admin.site.index_template = "admin/kb_index.html"  # links the translation dashboard
 admin.site.site_title = _("SIM & eSIM Guide")
 admin.site.index_title = _("Content")
 
@@ -451,6 +454,7 @@ STRUCTURE_FIELDS = [
 class ProcedureAdmin(TranslatorAccess, TranslatedAdmin):
     form = ProcedureAdminForm
     change_form_template = "admin/procedures/procedure/change_form.html"
+    change_list_template = "admin/procedures/procedure/change_list.html"
     object_history_template = "admin/procedures/procedure/object_history.html"
     list_display = [
         "title",
@@ -543,9 +547,19 @@ class ProcedureAdmin(TranslatorAccess, TranslatedAdmin):
             )
         return format_html_join(" ", "{}", ((badge,) for badge in badges))
 
-    @admin.display(boolean=True, description=_("review due"), ordering="review_due_on")
+    @admin.display(description=_("review due"), ordering="review_due_on")
     def review_is_due(self, procedure):
-        return procedure.is_review_due
+        """Said only when a review is due, or due within a month: a mark on every row read as an
+        error."""
+        today = timezone.localdate()
+        due = procedure.review_due_on
+        if due is None:
+            return _("Never verified")
+        if due < today:
+            return _("Due since %(date)s") % {"date": date_format(due, "DATE_FORMAT")}
+        if due <= today + datetime.timedelta(days=30):
+            return _("Due on %(date)s") % {"date": date_format(due, "DATE_FORMAT")}
+        return ""
 
     @admin.display(description=_("on the public site"))
     def public_status(self, procedure):
@@ -599,7 +613,9 @@ class ProcedureAdmin(TranslatorAccess, TranslatedAdmin):
         ):
             actions.append(("submit", _("Submit for review")))
         if can_publish and obj.status != Procedure.Status.PUBLISHED:
-            actions.append(("publish", _("Publish…")))
+            # Refused whatever the form says (four eyes): shown disabled, with the reason.
+            refusal = services.publish_refusal(procedure=obj, user=request.user)
+            actions.append(("publish-refused", refusal) if refusal else ("publish", _("Publish…")))
         if can_publish and services.live_publication(obj):
             actions.append(("unpublish", _("Unpublish")))
         if can_publish and obj.status != Procedure.Status.ARCHIVED:
@@ -778,32 +794,66 @@ class ProcedureAdmin(TranslatorAccess, TranslatedAdmin):
         )
 
     def translations_view(self, request):
+        """Every guide × language with what it still needs. By default only the guides that need
+        work; filters: language, status (missing, stale, machine) and region (GET, shareable)."""
         if not self.has_view_permission(request):
             raise PermissionDenied
+        languages = dict(settings.LANGUAGES)
+        chosen_language = (
+            request.GET.get("language") if request.GET.get("language") in languages else ""
+        )
+        chosen_status = request.GET.get("status", "")
+        if chosen_status not in translation_status.NEEDS_WORK:
+            chosen_status = ""
+        regions = list(Region.objects.order_by("position", "pk"))
+        chosen_region = request.GET.get("region", "")
+        show_all = request.GET.get("show") == "all"
         needs = translation_status.needs_by_procedure()
-        procedures = Procedure.objects.select_related("carrier").order_by("slug")
+        procedures = Procedure.objects.select_related("carrier", "region").order_by("slug")
+        if chosen_region:
+            procedures = procedures.filter(region__slug=chosen_region)
+        shown_languages = [(code, name) for code, name in settings.LANGUAGES
+                           if not chosen_language or code == chosen_language]  # fmt: skip
         rows = []
         totals = {
-            code: dict.fromkeys(translation_status.NEEDS_WORK, 0) for code, _n in settings.LANGUAGES
+            code: dict.fromkeys(translation_status.NEEDS_WORK, 0) for code, _n in shown_languages
         }
         for procedure in procedures:
             cells = []
-            for code, _name in settings.LANGUAGES:
+            for code, _name in shown_languages:
                 counts = needs.get(procedure.pk, {}).get(code, {})
+                if chosen_status:
+                    counts = (
+                        {chosen_status: counts[chosen_status]} if chosen_status in counts else {}
+                    )
                 for status, count in counts.items():
                     totals[code][status] += count
                 cells.append({"code": code, "counts": counts, "total": sum(counts.values())})
-            rows.append({"procedure": procedure, "cells": cells})
+            if show_all or any(cell["total"] for cell in cells):
+                rows.append({"procedure": procedure, "cells": cells})
         context = {
             **self.admin_site.each_context(request),
             "title": _("Translations"),
             "opts": self.model._meta,
             "rows": rows,
-            "languages": settings.LANGUAGES,
+            "languages": shown_languages,
+            "all_languages": settings.LANGUAGES,
             "statuses": [
                 (status, TranslationStatus(status).label)
                 for status in translation_status.NEEDS_WORK
+                if not chosen_status or status == chosen_status
             ],
+            "all_statuses": [
+                (status, TranslationStatus(status).label)
+                for status in translation_status.NEEDS_WORK
+            ],
+            "regions": regions,
+            "chosen": {
+                "language": chosen_language,
+                "status": chosen_status,
+                "region": chosen_region,
+                "show": "all" if show_all else "needs",
+            },
             "totals": totals,
         }
         return TemplateResponse(request, "admin/procedures/procedure/translations.html", context)
