@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from modeltranslation.admin import (
     TabbedTranslationAdmin,
     TranslationStackedInline,
@@ -755,13 +756,17 @@ class ProcedureAdmin(TranslatorAccess, TranslatedAdmin):
                 )
             filled = "done"
         if filled:
+            count = queryset.count()
             self.message_user(
                 request,
-                _(
+                ngettext(
+                    "Filled the missing and outdated %(language)s texts of %(count)s guide "
+                    "with OpenCC. They are marked machine-converted until someone reviews them.",
                     "Filled the missing and outdated %(language)s texts of %(count)s guides "
-                    "with OpenCC. They are marked machine-converted until someone reviews them."
+                    "with OpenCC. They are marked machine-converted until someone reviews them.",
+                    count,
                 )
-                % {"language": dict(settings.LANGUAGES)[target], "count": queryset.count()},
+                % {"language": dict(settings.LANGUAGES)[target], "count": count},
                 messages.SUCCESS,
             )
         return None
