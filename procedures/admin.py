@@ -414,6 +414,9 @@ class NeedsTranslationFilter(admin.SimpleListFilter):
 
 
 class PublishForm(forms.Form):
+    # The version of the guide the publisher saw when opening this page: a save after that is
+    # not what they reviewed, so publishing is refused (see services.procedure_publish).
+    reviewed_version = forms.CharField(widget=forms.HiddenInput, required=False)
     change_note_zh_hans = forms.CharField(
         label=_("What changed (简体中文)"), required=False, max_length=300
     )
@@ -659,7 +662,10 @@ class ProcedureAdmin(TranslatorAccess, TranslatedAdmin):
         obj = self._get_for_change(request, object_id)
         if not request.user.has_perm("procedures.publish_procedure"):
             raise PermissionDenied
-        form = PublishForm(request.POST if request.method == "POST" else None)
+        form = PublishForm(
+            request.POST if request.method == "POST" else None,
+            initial={"reviewed_version": obj.updated_at.isoformat()},
+        )
         problems = services.procedure_publish_problems(procedure=services.working_copy(obj))
         if refusal := services.publish_refusal(procedure=obj, user=request.user):
             problems.insert(0, refusal)  # said before the publisher fills anything in
@@ -670,6 +676,7 @@ class ProcedureAdmin(TranslatorAccess, TranslatedAdmin):
                     user=request.user,
                     change_note=form.change_note(),
                     publish_at=form.cleaned_data["publish_at"],
+                    reviewed_version=form.cleaned_data["reviewed_version"] or None,
                 )
             except services.WorkflowError as error:
                 problems = error.problems
@@ -900,11 +907,13 @@ class ProcedureAdmin(TranslatorAccess, TranslatedAdmin):
         )
         if request.method == "POST":
             try:
-                services.procedure_restore(procedure=obj, version=version, user=request.user)
+                kept = services.procedure_restore(procedure=obj, version=version, user=request.user)
             except services.WorkflowError as error:
                 for problem in error.problems:
                     messages.error(request, problem)
                 return HttpResponseRedirect(self._change_url(obj))
+            for note in kept:
+                messages.warning(request, note)
             messages.success(
                 request,
                 format_html(
@@ -915,6 +924,32 @@ class ProcedureAdmin(TranslatorAccess, TranslatedAdmin):
                 ),
             )
         return HttpResponseRedirect(self._change_url(obj))
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        """django-reversion's own "revert" page would restore without this admin's rules (who
+        may restore, four eyes, addresses): GET shows the guide's comparison with today, POST
+        restores through services.procedure_restore."""
+        obj = self._get_for_change(request, object_id)
+        if request.method == "POST":
+            return self.restore_view(request, object_id, version_id)
+        latest = history.procedure_versions(obj).first()
+        url = reverse("admin:procedures_procedure_compare", args=[obj.pk])
+        return HttpResponseRedirect(f"{url}?old={version_id}&new={latest.pk if latest else 0}")
+
+    def recover_view(self, request, version_id, extra_context=None):
+        """A deleted guide brought back is a draft (its publications went with it) changed by
+        whoever recovered it (four eyes)."""
+        if not can_edit_structure(request):
+            raise PermissionDenied
+        response = super().recover_view(request, version_id, extra_context)
+        if request.method == "POST" and response.status_code == 302:
+            version = get_object_or_404(Version, pk=version_id)
+            procedure = Procedure.objects.filter(pk=version.object_id).first()
+            if procedure is not None:
+                services.procedure_mark_edited(
+                    procedure=procedure, user=request.user, status=Procedure.Status.DRAFT
+                )
+        return response
 
     def get_deleted_objects(self, objs, request):
         """A guide's publications and stored pages are records of the guide that go with it:

@@ -1,5 +1,7 @@
 """Atom feeds of recently published guides, per language (the URL's) and per carrier."""
 
+import re
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import Q
@@ -17,6 +19,11 @@ from .snapshots import Text, field_text, plain
 FEED_SIZE = 30
 
 
+# Characters XML 1.0 cannot carry (C0 controls but tab, newline and return; two non-characters).
+# A text from an import or a paste may hold one; the feed must still be well formed.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 class PlainTextAtomFeed(Atom1Feed):
     """Atom whose entry summaries say what they are: the editors' plain text (a summary or a
     change note), sent as `type="text"`. Django's Atom1Feed labels every summary `type="html"`,
@@ -25,6 +32,10 @@ class PlainTextAtomFeed(Atom1Feed):
 
     An entry's title or summary shown in another language than the feed's carries its real
     language (`xml:lang`, RFC 4287, 2), as the same text on a page carries `lang`."""
+
+    def add_item(self, **kwargs):
+        clean = {k: _NOT_XML.sub("", v) if isinstance(v, str) else v for k, v in kwargs.items()}
+        super().add_item(**clean)
 
     def add_item_elements(self, handler, item):
         title_lang = {"xml:lang": item["title_lang"]} if item.get("title_lang") else {}

@@ -98,10 +98,13 @@ LABELS = {Region: "region", Carrier: "carrier", Document: "document", Procedure:
 
 
 def _state(obj: Model, *, parent: str | None = None) -> dict:
+    # A translated field's own name ("title") reads whichever language is active: only its
+    # per-language columns ("title_en", …) say what is stored.
+    skip = _BOOKKEEPING | {parent} | set(translated_fields(type(obj)))
     return {
         model_field.attname: getattr(obj, model_field.attname)
         for model_field in obj._meta.concrete_fields
-        if model_field.name not in _BOOKKEEPING and model_field.name != parent
+        if model_field.name not in skip
     }
 
 
@@ -116,6 +119,25 @@ def fingerprint(obj: Model) -> str:
         ]
     encoded = json.dumps(state, sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(encoded.encode()).hexdigest()
+
+
+def target(model, slug: str, report: ImportReport):
+    """The object the import writes for `slug` (None: create it) and whether it may write it
+    (see `may_write`). An object the import made that editors have since renamed or deleted is
+    skipped too (reported): writing the slug again would make a second one, or undo a deletion."""
+    record = ImportedState.objects.filter(model=LABELS[model], key=slug).first()
+    if record is not None and record.object_id is not None:
+        made = model.objects.filter(pk=record.object_id).first()
+        if made is None or made.slug != slug:
+            what = "deleted by editors" if made is None else f"renamed to {made.slug} by editors"
+            taken = model.objects.filter(slug=slug).exists()
+            if made is None and report.force and not taken:
+                report.overwritten.append(f"{LABELS[model]} {slug} ({what})")
+                return None, True
+            report.skipped.append(f"{LABELS[model]} {slug} ({what})")
+            return made, False
+    obj = model.objects.filter(slug=slug).first()
+    return obj, may_write(obj, report)
 
 
 def _changed_since_import(obj: Model) -> bool:
@@ -147,7 +169,9 @@ def remember(obj: Model) -> None:
     """Record what the import has just written to `obj` (and its rows)."""
     obj = type(obj).objects.get(pk=obj.pk)  # as stored: publishing updates columns in place
     ImportedState.objects.update_or_create(
-        model=LABELS[type(obj)], key=obj.slug, defaults={"fingerprint": fingerprint(obj)}
+        model=LABELS[type(obj)],
+        key=obj.slug,
+        defaults={"fingerprint": fingerprint(obj), "object_id": obj.pk},
     )
 
 
@@ -235,8 +259,10 @@ def regions_import(*, data: dict, report: ImportReport) -> None:
 
     Raises ContentError (or KeyError for a missing field) for content that cannot be imported."""
     for position, item in enumerate(data.get("regions", []), start=1):
-        region = Region.objects.filter(slug=item["slug"]).first()
-        if may_write(region, report):
+        region, writable = target(Region, item["slug"], report)
+        if region is None and not writable:
+            continue  # deleted by editors: its carriers have nowhere to go
+        if writable:
             region_mark = report.writes
             region = _sync(
                 Region,
@@ -253,7 +279,7 @@ def regions_import(*, data: dict, report: ImportReport) -> None:
             _record_in_history(region, report, region_mark)
             remember(region)
         for carrier_position, entry in enumerate(item.get("carriers", []), start=1):
-            if not may_write(Carrier.objects.filter(slug=entry["slug"]).first(), report):
+            if not target(Carrier, entry["slug"], report)[1]:
                 continue
             carrier_mark = report.writes
             carrier = _sync(
@@ -278,7 +304,7 @@ def regions_import(*, data: dict, report: ImportReport) -> None:
             _record_in_history(carrier, report, carrier_mark)
             remember(carrier)
     for position, item in enumerate(data.get("documents", []), start=1):
-        if not may_write(Document.objects.filter(slug=item["slug"]).first(), report):
+        if not target(Document, item["slug"], report)[1]:
             continue
         document_mark = report.writes
         document = _sync(
@@ -307,8 +333,8 @@ def guide_import(*, data: dict, report: ImportReport) -> Procedure:
 
     Raises ContentError (or KeyError for a missing field) for content that cannot be imported,
     including a guide that may not be published as it is."""
-    existing = Procedure.objects.filter(slug=data["slug"]).first()
-    if not may_write(existing, report):
+    existing, writable = target(Procedure, data["slug"], report)
+    if not writable:
         return existing
     mark = report.writes
     carrier = region = None
@@ -394,8 +420,9 @@ def _absorb(procedure: Procedure, old_slugs: list[str], report: ImportReport) ->
         if old_slug == procedure.slug:
             raise ContentError(f"redirect_from: {old_slug!r} is this guide's own address")
         absorbed = Procedure.objects.filter(slug=old_slug).first()
-        archive = absorbed is not None and absorbed.status != Procedure.Status.ARCHIVED
-        if archive and may_write(absorbed, report):
+        if absorbed is not None and absorbed.status != Procedure.Status.ARCHIVED:
+            if not may_write(absorbed, report):
+                continue  # an editor kept working on it: it keeps its address
             procedure_archive(procedure=absorbed, user=None)
             report.count("updated")
         GuideRedirect.objects.update_or_create(old_slug=old_slug, defaults={"procedure": procedure})

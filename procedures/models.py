@@ -787,7 +787,8 @@ class ImportedState(models.Model):
     someone else, and the next import leaves it alone unless forced."""
 
     model = models.CharField(max_length=50)
-    key = models.CharField(max_length=120)  # the object's slug
+    key = models.CharField(max_length=120)  # the object's slug in the import's files
+    object_id = models.PositiveBigIntegerField(null=True)  # finds it again if renamed or deleted
     fingerprint = models.CharField(max_length=64)
     imported_at = models.DateTimeField(auto_now=True)
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from kb import cache
 
 from .models import Carrier, Document, Publication, PublicationPage, Region
-from .services import publication_render
+from .services import publication_render, search_text
 from .snapshots import carrier_block, region_block, translated_texts
 
 _local = threading.local()
@@ -66,6 +66,12 @@ def _refresh(kind: str, pk: int, old_slugs: set[str]) -> int:
         if carrier is None:
             return 0
         block = carrier_block(carrier)
+        for publication in current.filter(carrier_id=pk):
+            # The carrier's name is part of what search matches.
+            publication.carrier = carrier
+            Publication.objects.filter(pk=publication.pk).update(
+                search_text=search_text(publication)
+            )
         return _replace(
             current.filter(carrier_id=pk),
             lambda content, _publication: _set(content, "carrier", block),

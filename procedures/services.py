@@ -12,12 +12,14 @@ from django.db.models import F, Model, Prefetch
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from modeltranslation.utils import build_localized_fieldname
 
 from kb import cache as page_cache
 
 from . import conversion, history, translation_status
 from .models import (
+    Carrier,
     Document,
     GuideRedirect,
     Note,
@@ -26,6 +28,7 @@ from .models import (
     ProcedureEdit,
     Publication,
     PublicationPage,
+    Region,
     TranslationStatus,
 )
 from .snapshots import (
@@ -149,7 +152,8 @@ def slug_problem(*, procedure: Procedure, slug: str) -> str | None:
     """Why `procedure` may not use `slug` as its address (None: it may). A live guide keeps its
     address until it is unpublished, and an old address keeps leading to the live guide it was
     moved to, so no link readers have ever been given starts showing another guide."""
-    others = Publication.objects.live().filter(slug=slug)
+    # Live or scheduled: a publication waiting to go live holds its address too.
+    others = Publication.objects.filter(slug=slug, live_until__gt=timezone.now())
     if procedure.pk:
         others = others.exclude(procedure_id=procedure.pk)
     holder = others.first()
@@ -176,12 +180,14 @@ def _field(field: str, code: str) -> str:
     return build_localized_fieldname(field, code)
 
 
-def _search_text(procedure: Procedure) -> str:
+def search_text(guide: Procedure | Publication) -> str:
+    """What the guide list's search matches, lower case: a guide's (or a publication's) title and
+    summary in every language, and its carrier's name."""
     parts = []
-    for obj, field in [(procedure, "title"), (procedure, "summary")]:
-        parts += [text_in(obj, field, code) for code in LANGUAGE_CODES]
-    if procedure.carrier:
-        parts += [text_in(procedure.carrier, "name", code) for code in LANGUAGE_CODES]
+    for field in ("title", "summary"):
+        parts += [text_in(guide, field, code) for code in LANGUAGE_CODES]
+    if guide.carrier:
+        parts += [text_in(guide.carrier, "name", code) for code in LANGUAGE_CODES]
     return " ".join(part for part in parts if part).lower()
 
 
@@ -223,7 +229,7 @@ def publication_values(procedure: Procedure, snapshot: dict) -> dict:
         "is_featured": procedure.is_featured,
         "channels": "|" + "|".join(sorted(channels)) + "|" if channels else "",
         "document_slugs": "|" + "|".join(documents) + "|" if documents else "",
-        "search_text": _search_text(procedure),
+        "search_text": search_text(procedure),
         "last_verified_on": procedure.last_verified_on,
         "review_due_on": procedure.review_due_on,
         "languages": " ".join(
@@ -248,17 +254,30 @@ def procedure_publish(
     user=None,
     change_note: dict[str, str] | None = None,
     publish_at: datetime.datetime | None = None,
+    reviewed_version: str | None = None,
 ) -> Publication:
     """Publish the working copy: readers see it from `publish_at` (now by default).
 
     `user=None` is the system (demo content import): no permission or second-reader check.
-    """
+    `reviewed_version`: the guide's `updated_at` (ISO) when the publisher looked at it; a save
+    since then is refused, as it is not what they reviewed. Raises WorkflowError with every
+    reason it cannot be published."""
     _check_permission(
         user, "procedures.publish_procedure", _("Only publishers can publish guides.")
     )
     procedure = working_copy(Procedure.objects.select_for_update().get(pk=procedure.pk))
     if refusal := publish_refusal(procedure=procedure, user=user):
         raise WorkflowError([refusal])
+    if reviewed_version and reviewed_version != procedure.updated_at.isoformat():
+        raise WorkflowError(
+            [
+                _(
+                    "The guide was saved again since you opened this page (%(when)s): check "
+                    "what changed, then publish."
+                )
+                % {"when": date_format(timezone.localtime(procedure.updated_at), "DATETIME_FORMAT")}
+            ]
+        )
     problems = procedure_publish_problems(procedure=procedure)
     if problem := publish_time_problem(publish_at):
         problems.append(problem)
@@ -420,17 +439,30 @@ def publish_refusal(*, procedure: Procedure, user) -> str | None:
 
 
 @transaction.atomic
-def procedure_restore(*, procedure: Procedure, version, user) -> int:
+def procedure_restore(*, procedure: Procedure, version, user) -> list[str]:
     """Bring a guide's working copy back to an earlier version (a reversion `Version` of it), its
     rows and the state of its translations included, in one step; recorded as a new version, so
     it can be undone the same way. The guide goes back to draft: readers keep the publication.
 
-    Returns how many checklist rows were left out because their document no longer exists.
-    Raises WorkflowError when `user` may not restore.
+    What cannot come back as it was is kept as it is today and said in the returned messages: an
+    address another guide now holds, a carrier or region since deleted, checklist rows whose
+    document was deleted. Raises WorkflowError when `user` may not restore.
     """
     _check_permission(user, "procedures.change_procedure", _("Only editors can restore versions."))
     procedure = Procedure.objects.select_for_update().get(pk=procedure.pk)
     rows = history.guide_versions_in(version, procedure)
+    kept = []
+    old = version._object_version.object
+    taken = Procedure.objects.filter(slug=old.slug).exclude(pk=procedure.pk).exists()
+    if old.slug != procedure.slug and (taken or slug_problem(procedure=procedure, slug=old.slug)):
+        old.slug = procedure.slug
+        kept.append(_("The old address is used by another guide: the guide keeps its address."))
+    if old.carrier_id and not Carrier.objects.filter(pk=old.carrier_id).exists():
+        old.carrier_id, old.region_id = procedure.carrier_id, procedure.region_id
+        kept.append(_("The old carrier no longer exists: the guide keeps its carrier."))
+    if old.region_id and not Region.objects.filter(pk=old.region_id).exists():
+        old.region_id = procedure.region_id
+        kept.append(_("The old region no longer exists: the guide keeps its region."))
     # The guide's rows are written back as they were, with their old ids and positions: today's
     # rows go first, so no position or checklist document can collide, whatever was reordered,
     # added or deleted since.
@@ -439,7 +471,7 @@ def procedure_restore(*, procedure: Procedure, version, user) -> int:
     documents = set(Document.objects.values_list("pk", flat=True))
     left_out = 0
     with reversion.create_revision():
-        version.revert()
+        version._object_version.save()
         for model, versions in rows.items():
             for row_version in versions:
                 row = row_version._object_version.object
@@ -463,8 +495,17 @@ def procedure_restore(*, procedure: Procedure, version, user) -> int:
             [tree, *(row for name in history.GUIDE_ROWS for row in getattr(tree, name).all())],
             states=history.translation_states(version, procedure),
         )
+    if left_out:
+        kept.append(
+            ngettext(
+                "%(count)s document of the checklist no longer exists and was left out.",
+                "%(count)s documents of the checklist no longer exist and were left out.",
+                left_out,
+            )
+            % {"count": left_out}
+        )
     procedure_mark_edited(procedure=procedure, user=user, status=Procedure.Status.DRAFT)
-    return left_out
+    return kept
 
 
 def publication_rendered_fields(publication: Publication) -> dict[str, str]:

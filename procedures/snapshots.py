@@ -19,7 +19,6 @@ from django.utils import timezone
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
-from modeltranslation.utils import build_localized_fieldname
 
 from kb.languages import html_lang
 from kb.links import is_web_url
@@ -27,15 +26,14 @@ from kb.markdown import markdown_for_readers
 
 from . import conversion
 from .models import Channel, Note, Procedure, PublicationPage, SimType, SourceLanguage
+from .texts import text_in
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 SNAPSHOT_FORMAT = 1
 
 
 def _all_languages(obj, field: str) -> dict[str, str]:
-    return {
-        code: getattr(obj, build_localized_fieldname(field, code)) or "" for code in LANGUAGE_CODES
-    }
+    return {code: text_in(obj, field, code) for code in LANGUAGE_CODES}
 
 
 def translated_texts(obj, field: str, *, variant: str = "hk", auto=()) -> dict:

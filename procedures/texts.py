@@ -8,6 +8,8 @@ publish checks, translation status, search, snapshots, history and feeds agree o
 means.
 """
 
+import re
+
 from django.conf import settings
 from django.db import models
 from modeltranslation.translator import translator
@@ -35,12 +37,20 @@ def text_in(obj: models.Model, field: str, code: str) -> str:
     return value
 
 
+# Control characters nobody types on purpose, which XML (feeds, exchange files) cannot carry.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def normalise_blank_texts(sender, instance: models.Model, **kwargs) -> None:
-    """pre_save: store every untranslated text of `instance` as "" (never NULL or blanks)."""
+    """pre_save: store every untranslated text of `instance` as "" (never NULL or blanks), and
+    no text with control characters (pasted or imported by accident)."""
     for field in translated_fields(type(instance)):
         for code in LANGUAGE_CODES:
             name = column(field, code)
             value = getattr(instance, name)
+            if isinstance(value, str) and _CONTROL.search(value):
+                value = _CONTROL.sub("", value)
+                setattr(instance, name, value)
             if value is None or (isinstance(value, str) and not value.strip()):
                 setattr(instance, name, "")
 

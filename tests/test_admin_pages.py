@@ -2,6 +2,7 @@
 call or the system (revisions without a user, rows without history)."""
 
 import pytest
+import reversion
 from django.contrib import admin
 from django.urls import reverse
 from reversion.models import Version
@@ -22,6 +23,10 @@ def admin_urls_for(obj) -> list[str]:
         reverse(f"{name}_history", args=[obj.pk]),
         reverse(f"{name}_delete", args=[obj.pk]),
     ]
+    registered = reversion.is_registered(type(obj))
+    latest = Version.objects.get_for_object(obj).first() if registered else None
+    if latest is not None:  # django-reversion's own page of a version (a guide: the comparison)
+        urls.append(reverse(f"{name}_revision", args=[obj.pk, latest.pk]))
     if isinstance(obj, Procedure):
         urls += [
             reverse("admin:procedures_procedure_publish", args=[obj.pk]),
@@ -43,6 +48,9 @@ def model_urls(model) -> list[str]:
     opts = model._meta
     name = f"admin:{opts.app_label}_{opts.model_name}"
     urls = [reverse(f"{name}_changelist"), reverse(f"{name}_add")]
+    if reversion.is_registered(model):  # a deleted one's "recover" form
+        deleted = Version.objects.get_deleted(model)[:1]
+        urls += [reverse(f"{name}_recover", args=[version.pk]) for version in deleted]
     if model is Procedure:
         urls.append(reverse("admin:procedures_procedure_translations"))
     if hasattr(admin.site._registry[model], "recoverlist_view"):
@@ -57,6 +65,11 @@ def test_every_admin_page_opens_for_every_object(client):
     DocumentFactory(slug="orm-document")
     # …and by the system: a publication without a publisher.
     services.publication_create(procedure=orm_guide)
+    # A guide and a carrier deleted in the admin, to be recovered.
+    doomed = full_guide(status=Procedure.Status.DRAFT, slug="deleted-in-the-admin")
+    with reversion.create_revision():
+        reversion.add_to_revision(doomed)
+    doomed.delete()
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
 
     failures = []

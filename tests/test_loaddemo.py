@@ -6,10 +6,10 @@ import pytest
 from django.core.management import call_command
 from django.utils import translation
 
-from procedures import services
+from procedures import importing, services
 from procedures.models import Carrier, GuideRedirect, Procedure, Publication, Step
 
-from .factories import UserFactory
+from .factories import UserFactory, full_guide
 from .forms import form_data
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
@@ -152,3 +152,34 @@ def add_step(data: dict, title: str) -> None:
             f"steps-{new}-title_en": title,
         }
     )
+
+
+def test_a_demo_guide_editors_renamed_or_deleted_is_not_made_again(client):
+    renamed = Procedure.objects.get(slug="macau-ctm-lost-card")
+    renamed.slug = "macau-ctm-lost-or-stolen-card"
+    renamed.save()
+    Procedure.objects.get(slug="esim-find-eid").delete()
+    output = load()  # the whole load must not fail
+    assert "guide macau-ctm-lost-card (renamed to macau-ctm-lost-or-stolen-card" in output
+    assert "guide esim-find-eid (deleted by editors)" in output
+    assert not Procedure.objects.filter(slug__in=["macau-ctm-lost-card", "esim-find-eid"]).exists()
+
+
+def test_what_the_import_wrote_is_recognised_whatever_language_is_active():
+    with translation.override("en"):
+        assert " 0 skipped" in load()
+    with translation.override("zh-hant"):
+        assert " 0 skipped" in load()
+
+
+def test_a_merged_guide_an_editor_kept_working_on_keeps_its_address(client):
+    redirect = GuideRedirect.objects.first()
+    GuideRedirect.objects.filter(old_slug=redirect.old_slug).delete()
+    kept = full_guide(slug=redirect.old_slug, title_en="As the import wrote it")
+    importing.remember(kept)  # as a database from before the merge has it
+    Procedure.objects.filter(pk=kept.pk).update(title_en="Kept by an editor")
+    services.procedure_publish(procedure=kept)
+    output = load()
+    assert f"guide {redirect.old_slug}" in output
+    assert not GuideRedirect.objects.filter(old_slug=redirect.old_slug).exists()
+    assert "Kept by an editor" in client.get(f"/en/guides/{kept.slug}/").content.decode()
