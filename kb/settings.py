@@ -124,11 +124,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # bounded; what times out is answered with a translated 503 (kb/errors.py).
     DATABASES["default"]["ENGINE"] = "kb.postgresql"
     _db_options = DATABASES["default"].setdefault("OPTIONS", {})
-    _db_options.setdefault("connect_timeout", env.int("DJANGO_DB_CONNECT_TIMEOUT", default=3))
-    _statement_ms = env.int("DJANGO_DB_STATEMENT_TIMEOUT_MS", default=4000)
+    _db_options.setdefault("connect_timeout", env.int("DJANGO_DB_CONNECT_TIMEOUT", default=2))
+    _statement_ms = env.int("DJANGO_DB_STATEMENT_TIMEOUT_MS", default=2500)
     _db_options.setdefault("options", f"-c statement_timeout={_statement_ms}")
     # Longer than the statement timeout: a slow query gets the server's own error first.
-    _db_options.setdefault("round_trip_timeout", _statement_ms / 1000 + 1)
+    _db_options.setdefault("round_trip_timeout", _statement_ms / 1000 + 0.5)
 # Keep connections between requests (opening one per request costs more than most queries).
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=60))
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
@@ -208,7 +208,7 @@ JQUERY_UI_URL = "jquery-ui/jquery-ui.min.js"
 
 # --- Static files -----------------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 
 
 def _jquery_ui_dir() -> str:

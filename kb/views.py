@@ -44,7 +44,9 @@ def ready(request):
         checks["cache"] = "unreachable"
     cache.delete(probe)
     healthy = all(value == "ok" for value in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
+    )
 
 
 _migrated = False
