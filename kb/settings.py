@@ -66,6 +66,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id on every log line, and one line per request (kb/logs.py).
+    "kb.logs.RequestLogMiddleware",
     "kb.middleware.RememberLanguageMiddleware",
     # Cached pages are answered here, before anything else runs; they are stored with the
     # headers the middleware below adds (security, CSP, ETag), and answer 304 themselves.
@@ -287,11 +289,34 @@ AXES_CLIENT_IP_CALLABLE = "kb.client_ip.client_ip"
 
 LOGIN_URL = "admin:login"
 
+# "json" in production (the image sets it): one JSON object per line with the request id,
+# and one line per request (kb/logs.py); "text" for people reading a terminal.
+KB_LOG_FORMAT = env.str("KB_LOG_FORMAT", default="text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "kb.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "datefmt": "%Y-%m-%dT%H:%M:%S%z",
+        },
+        "text": {"format": "%(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": KB_LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="WARNING")},
+    "loggers": {
+        # One line per request in production; people reading a terminal have runserver's.
+        "kb.requests": {"level": "INFO" if KB_LOG_FORMAT == "json" else "WARNING"},
+    },
 }
 
 # --- Knowledge base ---------------------------------------------------------------------------
