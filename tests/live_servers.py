@@ -319,3 +319,50 @@ HTTPS = {"X-Forwarded-Proto": "https"}
 
 def get(port: int, path: str, headers: dict | None = None, timeout=40) -> Answer:
     return request(port, "GET", path, headers=headers, timeout=timeout)
+
+
+class Nginx:
+    """nginx from deploy/nginx.conf.template in front of two web nodes, on a free port."""
+
+    def __init__(self, folder: Path, node_ports: tuple[int, int]):
+        sys.path.insert(0, str(ROOT / "deploy"))
+        from render_nginx_conf import render
+
+        self.port = free_port()
+        self.folder = folder
+        (folder / "cache").mkdir(parents=True, exist_ok=True)
+        root = os.geteuid() == 0
+        self.config = folder / "nginx.conf"
+        self.config.write_text(
+            render(
+                {
+                    "NGINX_USER": "root" if root else os.environ.get("USER", "nobody"),
+                    "NGINX_RUN_DIR": str(folder),
+                    "NGINX_MIME_TYPES": "/etc/nginx/mime.types",
+                    "NGINX_ACCESS_LOG": str(folder / "access.log"),
+                    "NGINX_CACHE_DIR": str(folder / "cache"),
+                    "NGINX_LISTEN": f"127.0.0.1:{self.port}",
+                    "KB_WEB_NODE_1": f"127.0.0.1:{node_ports[0]}",
+                    "KB_WEB_NODE_2": f"127.0.0.1:{node_ports[1]}",
+                }
+            )
+        )
+        self.process = None
+
+    @staticmethod
+    def binary() -> str:
+        return shutil.which("nginx") or "/usr/sbin/nginx"
+
+    def start(self) -> None:
+        command = [self.binary(), "-c", str(self.config), "-p", str(self.folder)]
+        subprocess.run([*command, "-t", "-q"], check=True, capture_output=True)
+        self.process = subprocess.Popen(
+            [*command, "-g", "daemon off;"],
+            stdout=subprocess.DEVNULL,
+            stderr=open(self.folder / "error.log", "ab"),  # noqa: SIM115
+        )
+        wait_for(lambda: get(self.port, "/healthz", timeout=2).status == 200, 15, "nginx")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            _stop(self.process, signal.SIGQUIT)
