@@ -18,9 +18,10 @@ versions on every hit (the default with Redis or another shared cache).
 Only GET/HEAD requests for language-prefixed pages (and the sitemap) are cached, with the query
 parameters no page reads dropped (kb/readers.py); staff previews, the admin and a valid staff
 session are always rendered fresh, any other session cookie is ignored. When the database is
-unreachable a stored page is served as it is rather than an error (issue 17). The middleware runs before the
-security, CSP and conditional-GET middleware: a page is stored with the headers they add, and a
-hit is answered (200, or 304 for a matching ETag or date) without running them again.
+unreachable a stored page is served as it is rather than an error (issue 17). The middleware
+runs before the security, CSP and conditional-GET middleware: a page is stored with the headers
+they add, and a hit is answered (200, or 304 for a matching ETag or date) without running them
+again.
 """
 
 import hashlib
