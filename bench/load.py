@@ -85,6 +85,8 @@ def wrk(port: int, paths: list[str], seconds: float, folder: Path) -> dict:
             "-t2",
             f"-c{CONNECTIONS}",
             f"-d{max(1, round(seconds))}s",
+            "--timeout",
+            "10s",
             "--latency",
             "-s",
             str(script),
