@@ -113,8 +113,7 @@ def wrk(port: int, paths: list[str], seconds: float, folder: Path) -> dict:
         "p50": latency("50"),
         "p99": latency("99"),
         "errors": (int(bad.group(1)) if bad else 0) + connect + read + write,
-        # wrk counts the requests still waiting when it stops as timeouts (at most one per
-        # connection, and nginx logs them as 499, client gone): not answers a reader got.
+        # No answer within 10 s (--timeout), or still waiting when wrk stopped.
         "unfinished": timeout,
     }
 
@@ -326,7 +325,7 @@ def report(results: dict, args) -> str:
         f"{args.seconds:g} s per row; all on one machine ({_cores()} cores).",
         "",
         "Errors: answers other than 2xx/3xx (wrk) and 5xx in nginx's log, and connection errors.",
-        "Unfinished: requests still under way when wrk stopped (it counts them as timeouts).",
+        "Unfinished: no answer within 10 s, or still waiting when wrk stopped (wrk's timeouts).",
         "",
         "| load | req/s | p50 ms | p99 ms | errors | unfinished | ratio |",
         "|---|---:|---:|---:|---:|---:|---|",
