@@ -76,6 +76,7 @@ def test_importing_into_a_site_with_guides_is_refused_with_a_reason(demo, tmp_pa
     ],
 )
 def test_a_file_that_cannot_be_imported_says_why_and_writes_nothing(tmp_path, content, reason):
+    _empty_the_knowledge_base()  # other tests of this module may have loaded the demo
     path = tmp_path / "bad.jsonl"
     path.write_text(content, encoding="utf-8")
     with pytest.raises(CommandError, match=reason):
