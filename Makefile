@@ -7,7 +7,7 @@ MANAGE := $(PY) manage.py
 
 
 .PHONY: test-tools
-.PHONY: run test install messages makemessages lint format check-gettext clean bench bench-smoke
+.PHONY: run test install messages makemessages lint format check-gettext clean bench bench-smoke bench-load
 
 run: install messages
 	$(MANAGE) migrate --noinput
@@ -53,6 +53,11 @@ makemessages: install check-gettext
 # Page speed under gunicorn as ratios to a floor, at 100 and 10,000 guides (bench/run.py).
 bench: install messages
 	$(PY) bench/run.py $(BENCH_ARGS)
+	$(PY) bench/load.py $(LOAD_ARGS)
+
+# The load section alone: nginx + two nodes + PostgreSQL + Redis on loopback, 64 connections.
+bench-load: install messages
+	$(PY) bench/load.py $(LOAD_ARGS)
 
 # The harness in a few seconds (20 guides), so it cannot rot; CI runs it.
 bench-smoke: install messages

@@ -15,10 +15,13 @@ transaction commits. A hit reads the file's few bytes; when they differ, version
 again. Servers on several hosts must share the file, or set KB_PAGE_CACHE_SIGNAL to "" to read
 versions on every hit (the default with Redis or another shared cache).
 
-Only anonymous GET/HEAD requests for language-prefixed pages are cached; staff previews, the
-admin and anything with a session are always rendered fresh. The middleware runs before the
-security, CSP and conditional-GET middleware: a page is stored with the headers they add, and a
-hit is answered (200, or 304 for a matching ETag or date) without running them again.
+Only GET/HEAD requests for language-prefixed pages (and the sitemap) are cached, with the query
+parameters no page reads dropped (kb/readers.py); staff previews, the admin and a valid staff
+session are always rendered fresh, any other session cookie is ignored. When the database is
+unreachable a stored page is served as it is rather than an error (issue 17). The middleware
+runs before the security, CSP and conditional-GET middleware: a page is stored with the headers
+they add, and a hit is answered (200, or 304 for a matching ETag or date) without running them
+again.
 """
 
 import hashlib
@@ -27,13 +30,12 @@ import os
 import secrets
 import threading
 import time
-from functools import partial
+from functools import partial, wraps
 from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.cache.backends.redis import RedisCache
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q
 from django.http import HttpResponse
 from django.utils import timezone
@@ -41,6 +43,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
 from django.utils.translation import get_language_from_path
 
+from kb import readers
 from kb.languages import current_url
 
 logger = logging.getLogger(__name__)
@@ -55,6 +58,20 @@ def tag(request, *tags: str) -> None:
     if not hasattr(request, "cache_tags"):
         request.cache_tags = set()
     request.cache_tags.update(tags)
+
+
+def tagged(*tags: str):
+    """A view decorator: the view's responses show content with these tags (feeds, sitemap)."""
+
+    def decorate(view):
+        @wraps(view)
+        def tagged_view(request, *args, **kwargs):
+            tag(request, *tags)
+            return view(request, *args, **kwargs)
+
+        return tagged_view
+
+    return decorate
 
 
 def bump(*tags: str) -> None:
@@ -253,6 +270,7 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not self._cacheable(request):
             return self.get_response(request)
+        readers.normalise(request)
         key = self._key(request)
         try:
             cached = self._fetch(key)
@@ -277,6 +295,7 @@ class PageCacheMiddleware:
         ):
             tags = getattr(request, "cache_tags", None)
             if tags is not None:
+                readers.allow_front_cache(response)
                 try:
                     self._store(key, response, tags | {EVERYTHING}, started)
                 except Exception:  # noqa: BLE001
@@ -288,12 +307,16 @@ class PageCacheMiddleware:
         return (
             settings.KB_PAGE_CACHE
             and request.method in ("GET", "HEAD")
-            and settings.SESSION_COOKIE_NAME not in request.COOKIES
             and "preview" not in request.GET
             # Plain HTTP must still be redirected to HTTPS by the security middleware.
             and (request.is_secure() or not settings.SECURE_SSL_REDIRECT)
             and "/admin/" not in request.path_info
-            and get_language_from_path(request.path_info) is not None
+            and (
+                get_language_from_path(request.path_info) is not None
+                or request.path_info in readers.PAGES_WITHOUT_LANGUAGE
+            )
+            # Last: it may cost a query, and only a real staff session skips the cache.
+            and not readers.is_staff_session(request)
         )
 
     @staticmethod
@@ -311,17 +334,24 @@ class PageCacheMiddleware:
         entry = cache.get(key)
         if entry is None:
             return None
-        current = current_versions([*entry["tags"], NEXT_GO_LIVE])
-        next_go_live = current.pop(NEXT_GO_LIVE, 0)
-        if next_go_live and time.time_ns() >= next_go_live:
-            _go_live_passed(next_go_live)  # a scheduled publication has started since
-            return None
-        if any(current.get(name) != seen for name, seen in entry["tags"].items()):
-            return None
+        state = "hit"
+        try:
+            current = current_versions([*entry["tags"], NEXT_GO_LIVE])
+            next_go_live = current.pop(NEXT_GO_LIVE, 0)
+            if next_go_live and time.time_ns() >= next_go_live:
+                _go_live_passed(next_go_live)  # a scheduled publication has started since
+                return None
+            if any(current.get(name) != seen for name, seen in entry["tags"].items()):
+                return None
+        except DatabaseError:
+            # The database is down or hung (issue 17): the page as last stored is better than
+            # an error page. Nothing newer can be published while the database is away.
+            logger.warning("Database unavailable; serving a stored page.", exc_info=True)
+            state = "stale"
         response = HttpResponse(entry["content"], status=200)
         for header, value in entry["headers"].items():
             response[header] = value
-        response["X-Page-Cache"] = "hit"
+        response["X-Page-Cache"] = state
         return response
 
     @staticmethod
@@ -345,55 +375,3 @@ class PageCacheMiddleware:
             "tags": {name: current[name] for name in tags},
         }
         cache.set(key, entry, timeout=PAGE_TIMEOUT)
-
-
-class ResilientRedisCache(RedisCache):
-    """Django's Redis cache that degrades to "nothing cached" when Redis is unreachable, with a
-    warning in the log (at most once a minute) instead of an error page."""
-
-    _last_warning = 0.0
-
-    def _safely(self, method, *args, default=None, **kwargs):
-        from redis.exceptions import RedisError
-
-        try:
-            return getattr(super(), method)(*args, **kwargs)
-        except RedisError:
-            now = time.monotonic()
-            if now - ResilientRedisCache._last_warning > 60:
-                ResilientRedisCache._last_warning = now
-                logger.warning("Redis unavailable; serving without the cache.", exc_info=True)
-            return default
-
-    def get(self, key, default=None, version=None):
-        return self._safely("get", key, default, version, default=default)
-
-    def get_many(self, keys, version=None):
-        return self._safely("get_many", keys, version, default={})
-
-    def set(self, *args, **kwargs):
-        return self._safely("set", *args, **kwargs)
-
-    def set_many(self, *args, **kwargs):
-        return self._safely("set_many", *args, default=[], **kwargs)
-
-    def add(self, *args, **kwargs):
-        return self._safely("add", *args, default=False, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        return self._safely("delete", *args, default=False, **kwargs)
-
-    def delete_many(self, *args, **kwargs):
-        return self._safely("delete_many", *args, **kwargs)
-
-    def touch(self, *args, **kwargs):
-        return self._safely("touch", *args, default=False, **kwargs)
-
-    def has_key(self, *args, **kwargs):
-        return self._safely("has_key", *args, default=False, **kwargs)
-
-    def incr(self, *args, **kwargs):
-        return self._safely("incr", *args, **kwargs)
-
-    def clear(self):
-        return self._safely("clear", default=False)

@@ -66,6 +66,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id on every log line, and one line per request (kb/logs.py).
+    "kb.logs.RequestLogMiddleware",
     "kb.middleware.RememberLanguageMiddleware",
     # Cached pages are answered here, before anything else runs; they are stored with the
     # headers the middleware below adds (security, CSP, ETag), and answer 304 themselves.
@@ -82,6 +84,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "kb.middleware.ReadOnlyPagesMiddleware",
     # Last: locks out an address or account after repeated failed admin logins.
     "axes.middleware.AxesMiddleware",
 ]
@@ -121,6 +124,17 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # a snapshot the first one made stale; then it sees the first save and reports the conflict.
     options.setdefault("transaction_mode", "IMMEDIATE")
     options.setdefault("timeout", 20)  # seconds a save waits for another one
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A stopped or hung server must cost readers seconds, not a worker (issue 17): opening a
+    # connection, a statement on the server and every round trip on an open connection are
+    # bounded; what times out is answered with a translated 503 (kb/errors.py).
+    DATABASES["default"]["ENGINE"] = "kb.postgresql"
+    _db_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _db_options.setdefault("connect_timeout", env.int("DJANGO_DB_CONNECT_TIMEOUT", default=2))
+    _statement_ms = env.int("DJANGO_DB_STATEMENT_TIMEOUT_MS", default=2500)
+    _db_options.setdefault("options", f"-c statement_timeout={_statement_ms}")
+    # Longer than the statement timeout: a slow query gets the server's own error first.
+    _db_options.setdefault("round_trip_timeout", _statement_ms / 1000 + 0.5)
 # Keep connections between requests (opening one per request costs more than most queries).
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=60))
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
@@ -131,7 +145,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if env.str("REDIS_URL", ""):
     CACHES = {
         "default": {
-            "BACKEND": "kb.cache.ResilientRedisCache",
+            "BACKEND": "kb.cache_backends.ResilientRedisCache",
             "LOCATION": env.str("REDIS_URL"),
             "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
         }
@@ -139,6 +153,14 @@ if env.str("REDIS_URL", ""):
 else:
     CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 KB_PAGE_CACHE = env.bool("KB_PAGE_CACHE", default=True)
+# How long a front cache (nginx, a CDN) may keep a reader's page before revalidating it with its
+# ETag, how long it may serve it stale while it does, and while the site is failing (kb/readers.py).
+# 2 + 2 s: a publication reaches every reader through the front cache within 5 s (issue 17).
+KB_FRONT_CACHE_SECONDS = env.int("KB_FRONT_CACHE_SECONDS", default=2)
+KB_FRONT_CACHE_STALE_SECONDS = env.int("KB_FRONT_CACHE_STALE_SECONDS", default=2)
+KB_FRONT_CACHE_STALE_IF_ERROR_SECONDS = env.int(
+    "KB_FRONT_CACHE_STALE_IF_ERROR_SECONDS", default=60 * 60 * 24
+)
 # A file every server process can see, rewritten on every content change: processes keep the
 # content versions they have read until it changes, so cache hits need no query (kb/cache.py).
 # "" reads versions on every hit: for servers on several hosts without a shared file. Either way
@@ -192,7 +214,7 @@ JQUERY_UI_URL = "jquery-ui/jquery-ui.min.js"
 
 # --- Static files -----------------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 
 
 def _jquery_ui_dir() -> str:
@@ -228,6 +250,8 @@ if PRODUCTION:
     LANGUAGE_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Load balancers probe over plain HTTP: the health checks answer there, never with a 301.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -261,6 +285,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 AXES_VERBOSE = False
+# Behind a reverse proxy every request comes from the proxy's address: the client's address is
+# then read from X-Forwarded-For, only when the request comes from one of these trusted proxies
+# (addresses or networks; kb/client_ip.py). Empty: REMOTE_ADDR is the client.
+KB_TRUSTED_PROXIES = env.list("DJANGO_TRUSTED_PROXIES", default=[])
+AXES_CLIENT_IP_CALLABLE = "kb.client_ip.client_ip"
 
 LOGIN_URL = "admin:login"
 
@@ -272,11 +301,34 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 5_000
 # 120 steps in three languages with long Markdown bodies fit; a larger body is refused.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+# "json" in production (the image sets it): one JSON object per line with the request id,
+# and one line per request (kb/logs.py); "text" for people reading a terminal.
+KB_LOG_FORMAT = env.str("KB_LOG_FORMAT", default="text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "kb.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "datefmt": "%Y-%m-%dT%H:%M:%S%z",
+        },
+        "text": {"format": "%(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": KB_LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="WARNING")},
+    "loggers": {
+        # One line per request in production; people reading a terminal have runserver's.
+        "kb.requests": {"level": "INFO" if KB_LOG_FORMAT == "json" else "WARNING"},
+    },
 }
 
 # --- Knowledge base ---------------------------------------------------------------------------

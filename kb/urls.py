@@ -5,10 +5,11 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from . import views
+from .cache import tagged
 from .sitemaps import SITEMAPS
 
 urlpatterns = [
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", tagged("guides")(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("healthz", views.health, name="health"),
 ]
@@ -23,3 +24,7 @@ urlpatterns += i18n_patterns(
 
 if settings.KB_BENCH:
     urlpatterns += [path("_bench/floor/", views.bench_floor, name="bench_floor")]
+
+# Deployment (issue 17): readiness for load balancers, and a 503 when the database is away.
+urlpatterns += [path("readyz", views.ready, name="ready")]
+handler500 = "kb.errors.server_error"

@@ -1,4 +1,8 @@
-from django.db import connection
+import secrets
+
+from django.core.cache import cache
+from django.db import DatabaseError, connection
+from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 
@@ -14,13 +18,47 @@ def home(request):
 
 @never_cache
 def health(request):
-    """For load balancers and uptime checks: the app runs and its database answers."""
+    """Liveness, for load balancers and uptime checks: this process answers requests. It asks
+    nothing of the database or the cache, so it answers at once whatever they do (issue 17)."""
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+def ready(request):
+    """Readiness: this process can serve pages now. 200 when the database answers (within its
+    timeouts, kb/postgresql), every migration is applied and the cache answers; otherwise 503
+    with what is wrong, named without any address, user or secret:
+    `{"status": "error", "database": "unreachable", "cache": "ok", "migrations": "ok"}`."""
+    checks = {"database": "ok", "migrations": "ok", "cache": "ok"}
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-    except Exception:  # noqa: BLE001 - any database failure means "not healthy"
-        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
-    return JsonResponse({"status": "ok"})
+        if not _migrations_applied():
+            checks["migrations"] = "pending"
+    except DatabaseError:
+        checks["database"] = checks["migrations"] = "unreachable"
+    probe = f"kb:ready:{secrets.token_hex(4)}"
+    # The Redis backend answers None instead of raising when Redis is away (kb/cache_backends).
+    cache.set(probe, 1, timeout=5)
+    if cache.get(probe) != 1:
+        checks["cache"] = "unreachable"
+    cache.delete(probe)
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
+    )
+
+
+_migrated = False
+
+
+def _migrations_applied() -> bool:
+    """Once every migration this code knows is applied it stays so: checked until then only."""
+    global _migrated
+    if not _migrated:
+        executor = MigrationExecutor(connection)
+        _migrated = not executor.migration_plan(executor.loader.graph.leaf_nodes())
+    return _migrated
 
 
 def robots_txt(request):

@@ -341,7 +341,7 @@ def redis_cache(settings):
     def use(location):
         settings.CACHES = {
             "default": {
-                "BACKEND": "kb.cache.ResilientRedisCache",
+                "BACKEND": "kb.cache_backends.ResilientRedisCache",
                 "LOCATION": location,
                 "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
             }

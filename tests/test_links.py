@@ -10,6 +10,8 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from kb import readers
+
 from .factories import ProcedureFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,6 +35,13 @@ def values_in_links(page: str, name: str) -> list[list[str]]:
         if name in query:
             found.append(query[name])
     return found
+
+
+@pytest.fixture(autouse=True)
+def _note_is_read_by_a_page(monkeypatch):
+    # `note` stands for any parameter a page reads (a filter, the search): parameters no page
+    # reads are dropped before rendering (kb/readers.py), so links would not carry them at all.
+    monkeypatch.setattr(readers, "_query_parameters", readers._query_parameters | {"note"})
 
 
 @pytest.fixture
