@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from procedures.api.urls import negotiated, prefixed
+
 from . import views
 from .sitemaps import SITEMAPS
 
@@ -11,6 +13,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("healthz", views.health, name="health"),
+    path("api/v1/", negotiated.urls),
 ]
 
 # Every page a person reads carries its language: /zh-hans/…, /zh-hant/…, /en/…
@@ -18,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("", include("procedures.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", prefixed.urls),
     prefix_default_language=True,
 )
 
