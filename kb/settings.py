@@ -281,10 +281,11 @@ KB_PUBLISHER_MUST_DIFFER_FROM_EDITOR = env.bool(
 # --- Read-only API and translation exchange (issue 18) ----------------------------------------
 # django-ninja serves the API's docs from its static files (no CDN); CORS lets other sites'
 # scripts read the API (GET only), answered before the page cache so cached answers get it too;
-# requests to the API are limited per client address (django-ratelimit counters in the cache).
+# requests to the API are limited per client address (django-ratelimit counters in the cache);
+# /api/v1/ (language from Accept-Language) is routed by procedures.api.middleware.
 INSTALLED_APPS += ["ninja", "corsheaders"]
 MIDDLEWARE.insert(0, "corsheaders.middleware.CorsMiddleware")
-MIDDLEWARE.insert(1, "procedures.api.limits.ApiLimitMiddleware")
+MIDDLEWARE.insert(1, "procedures.api.middleware.ApiMiddleware")
 CORS_URLS_REGEX = r"^/(?:[a-z-]+/)?api/"
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]

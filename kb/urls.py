@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from procedures.api.urls import negotiated, prefixed
+from procedures.api.urls import prefixed
 
 from . import views
 from .sitemaps import SITEMAPS
@@ -13,7 +13,6 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("healthz", views.health, name="health"),
-    path("api/v1/", negotiated.urls),
 ]
 
 # Every page a person reads carries its language: /zh-hans/…, /zh-hant/…, /en/…

@@ -4,6 +4,8 @@ as the pages, from the same data (a publication's snapshot, a carrier's or regio
 
 import datetime
 
+from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import get_language
 
 from ..models import Carrier as CarrierRow
@@ -16,6 +18,13 @@ from .schemas import optional_text, text
 
 def _absolute(request, path: str) -> str:
     return request.build_absolute_uri(path)
+
+
+def _page(request, name: str, slug: str) -> str:
+    """The reader's page of an object, in the active language. Reversed in the site's URLconf:
+    requests to /api/v1/ are routed with the API's own (middleware.py)."""
+    url = reverse(f"procedures:{name}", kwargs={"slug": slug}, urlconf=settings.ROOT_URLCONF)
+    return request.build_absolute_uri(url)
 
 
 def _date(value: str | None) -> datetime.date | None:
@@ -41,7 +50,7 @@ def guide_card(request, publication: Publication) -> schemas.GuideCard:
         last_verified_on=publication.last_verified_on,
         live_from=publication.live_from,
         languages=publication.language_codes,
-        url=_absolute(request, publication.get_absolute_url()),
+        url=_page(request, "guide_detail", publication.slug),
     )
 
 
@@ -135,7 +144,7 @@ def guide(request, publication: Publication) -> schemas.Guide:
         live_from=publication.live_from,
         languages=publication.language_codes,
         outdated=_outdated(content),
-        url=_absolute(request, publication.get_absolute_url()),
+        url=_page(request, "guide_detail", publication.slug),
     )
 
 
@@ -157,7 +166,7 @@ def carrier(request, row: CarrierRow) -> schemas.Carrier:
             )
             for number in row.contact_numbers.all()
         ],
-        url=_absolute(request, row.get_absolute_url()),
+        url=_page(request, "carrier_detail", row.slug),
     )
 
 
@@ -175,7 +184,7 @@ def region(request, row: RegionRow) -> schemas.Region:
             )
             for source in row.sources.all()
         ],
-        url=_absolute(request, row.get_absolute_url()),
+        url=_page(request, "region_detail", row.slug),
     )
 
 

@@ -4,7 +4,7 @@ page cache, which only keeps language-prefixed addresses). Each has its schema a
 `openapi.json` and readable docs at `docs` (Swagger UI, served from static files: no CDN, no
 inline script)."""
 
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
 from ninja.errors import HttpError, ValidationError
@@ -59,3 +59,15 @@ def _api(namespace: str) -> NinjaAPI:
 
 negotiated = _api("api")
 prefixed = _api("api-lang")
+
+
+def not_found(request, exception=None):
+    """An address under /api/v1/ that names no endpoint (negotiated_urls' handler404)."""
+    return JsonResponse({"detail": _("Not found."), "errors": {}}, status=404)
+
+
+def server_error(request):
+    return JsonResponse(
+        {"detail": _("Something went wrong on our side. Please try again later."), "errors": {}},
+        status=500,
+    )

@@ -7,18 +7,21 @@ Query budget per request, whatever the data size: guide list 3 (carriers and doc
 the filters, the page of cards; the guide index is in memory), guide 1, regions 3, carriers 2.
 """
 
+from typing import Literal
+
 from django.conf import settings
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from kb.cache import tag
 
 from .. import selectors
-from ..models import Carrier, Region
+from ..filters import MAX_QUERY_LENGTH
+from ..models import Carrier, Channel, Procedure, Region, SimType
 from . import present, schemas
 
 guides = Router(tags=["guides"])
@@ -26,17 +29,23 @@ regions = Router(tags=["regions"])
 carriers = Router(tags=["carriers"])
 
 
-class GuideFilters(Schema):
-    """The guide list's filters, as on the HTML list (procedures/filters.py)."""
+KindValue = Literal[tuple(Procedure.Kind.values)]
+SimValue = Literal[tuple(SimType.values)]
+ChannelValue = Literal[tuple(Channel.values)]
 
-    q: str | None = None
-    region: str | None = None
-    carrier: str | None = None
-    kind: str | None = None
-    sim: str | None = None
-    channel: str | None = None
-    document: str | None = None
-    page: int = 1
+
+class GuideFilters(Schema):
+    """The guide list's filters, as on the HTML list (procedures/filters.py). Region, carrier
+    and document take the slugs the regions, carriers and guides' documents have."""
+
+    q: str | None = Field(None, max_length=MAX_QUERY_LENGTH, description="words to search for")
+    region: str | None = Field(None, description="a region's slug")
+    carrier: str | None = Field(None, description="a carrier's slug (its region's guides too)")
+    kind: KindValue | None = None
+    sim: SimValue | None = None
+    channel: ChannelValue | None = None
+    document: str | None = Field(None, description="a document's slug")
+    page: int = Field(1, ge=1)
 
 
 class FilterErrors(HttpError):
@@ -51,8 +60,6 @@ class FilterErrors(HttpError):
     summary="Live guides, filtered and searched as on the guide list",
 )
 def guide_list(request, filters: Query[GuideFilters]):
-    if filters.page < 1:
-        raise Http404(_("There is no such page."))
     result = selectors.guide_list(params=request.GET, page_number=filters.page)
     if result.has_errors:
         raise FilterErrors({name: list(errors) for name, errors in result.form.errors.items()})
