@@ -61,6 +61,8 @@ class ApiMiddleware:
             if usage is not None and usage["should_limit"]:
                 return self._too_many(request, match["language"], usage["time_left"])
         response = self.get_response(request)
+        # The language is in every request (prefix or Accept-Language): no cookie to remember it.
+        response.cookies.pop(settings.LANGUAGE_COOKIE_NAME, None)
         if request.method in ("GET", "HEAD") and response.status_code in (200, 304):
             patch_cache_control(response, public=True, max_age=settings.KB_API_MAX_AGE)
         return response

@@ -89,7 +89,7 @@ def guide_detail(request, slug: str):
         selectors.live_guides()
         .select_related("page")
         .defer("search_text", "page__rendered_body", "page__rendered_card")
-        .filter(slug=slug)
+        .filter(slug=slug, page__isnull=False)
         .order_by("-live_from")
         .first()
     )
