@@ -58,6 +58,7 @@ class FilterErrors(HttpError):
     "/guides/",
     response={200: schemas.GuidePage, 400: schemas.Error, 404: schemas.Error},
     summary="Live guides, filtered and searched as on the guide list",
+    operation_id="guide_list",
 )
 def guide_list(request, filters: Query[GuideFilters]):
     result = selectors.guide_list(params=request.GET, page_number=filters.page)
@@ -83,6 +84,7 @@ def guide_list(request, filters: Query[GuideFilters]):
     "/guides/{slug}/",
     response={200: schemas.Guide, 404: schemas.Error},
     summary="One live guide: steps per channel, documents, notes, FAQs and sources",
+    operation_id="guide_detail",
 )
 def guide_detail(request, slug: str):
     publication = (
@@ -109,14 +111,23 @@ def _regions():
     )
 
 
-@regions.get("/regions/", response=list[schemas.Region], summary="Every region and its rules")
+@regions.get(
+    "/regions/",
+    response=list[schemas.Region],
+    summary="Every region and its rules",
+    operation_id="region_list",
+)
 def region_list(request):
     rows = list(_regions())
     tag(request, "guides", *(f"region:{row.pk}" for row in rows))
     return [present.region(request, row) for row in rows]
 
 
-@regions.get("/regions/{slug}/", response={200: schemas.Region, 404: schemas.Error})
+@regions.get(
+    "/regions/{slug}/",
+    response={200: schemas.Region, 404: schemas.Error},
+    operation_id="region_detail",
+)
 def region_detail(request, slug: str):
     row = get_object_or_404(_regions(), slug=slug)
     tag(request, "guides", f"region:{row.pk}")
@@ -127,14 +138,23 @@ def _carriers():
     return Carrier.objects.select_related("region").prefetch_related("contact_numbers")
 
 
-@carriers.get("/carriers/", response=list[schemas.Carrier], summary="Every carrier")
+@carriers.get(
+    "/carriers/",
+    response=list[schemas.Carrier],
+    summary="Every carrier",
+    operation_id="carrier_list",
+)
 def carrier_list(request):
     rows = list(_carriers().order_by("region__position", "region_id", "position", "id"))
     tag(request, "guides", *(f"carrier:{row.pk}" for row in rows))
     return [present.carrier(request, row) for row in rows]
 
 
-@carriers.get("/carriers/{slug}/", response={200: schemas.Carrier, 404: schemas.Error})
+@carriers.get(
+    "/carriers/{slug}/",
+    response={200: schemas.Carrier, 404: schemas.Error},
+    operation_id="carrier_detail",
+)
 def carrier_detail(request, slug: str):
     row = get_object_or_404(_carriers(), slug=slug)
     tag(request, "guides", f"carrier:{row.pk}", f"region:{row.region_id}")
