@@ -197,6 +197,9 @@ def test_accepting_a_machine_conversion_as_it_is_marks_it_reviewed(demo):
     data, _count = exchange_export(language="zh-hant", carriers=[carrier])
     unit = units(data)[f"carrier.{carrier.pk}.name"]
     assert note(unit, "kb:status") == "machine"
+    # Imported untouched, it stays a machine conversion: nobody reviewed it.
+    assert exchange_import(data=data, user=member_of("Translator")).updated == []
+    assert status(carrier, "name", "zh-hant") == TranslationStatus.MACHINE
     accepted = translate(data, {f"carrier.{carrier.pk}.name": carrier.name_zh_hant}, state="final")
 
     report = exchange_import(data=accepted, user=member_of("Translator"))

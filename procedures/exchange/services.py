@@ -23,7 +23,14 @@ from ..translation_status import fingerprint
 from . import xliff
 from .units import DEFAULT_SOURCE, LANGUAGES, Group, fill_units, groups_for, parse_unit_id, statuses
 
-ACCEPTED = {"translated", "reviewed", "final"}  # states a translator moves a text on to
+STATE_RANK = {"initial": 0, "translated": 1, "reviewed": 2, "final": 3}
+
+
+def _moved_on(unit) -> bool:
+    """The translator moved the unit's state on from the one it was exported with (a machine
+    conversion exported as "translated" and left so is not a review)."""
+    exported = xliff.STATE_OF_STATUS.get(unit.notes.get("kb:status"), "final")
+    return STATE_RANK.get(unit.state, 0) > STATE_RANK[exported]
 
 
 class ExchangeError(Exception):
@@ -163,7 +170,7 @@ def _check(unit, rows, known, *, source: str, target: str):
     if fingerprint(new) == fingerprint(current):
         state = known.get((model._meta.model_name, pk, name))
         catching_up = state is not None and state.status in (Status.STALE, Status.MACHINE)
-        if catching_up and unit.state in ACCEPTED and exported == fingerprint(current):
+        if catching_up and _moved_on(unit) and exported == fingerprint(current):
             return None, (current, True)
         return None, None
     if exported != fingerprint(current):
