@@ -267,3 +267,15 @@ def test_schema_and_docs_are_served_from_this_site_within_the_csp(client):
     assert client.get("/static/ninja/swagger-ui-bundle.js").status_code == 200
     settings_json = html.split('id="swagger-settings">')[1].split("</script>")[0]
     assert json.loads(settings_json)["url"] == "/en/api/v1/openapi.json"
+
+
+def test_a_guide_published_by_older_code_still_answers(client):
+    """Snapshots stored before a field existed lack it: the API answers without it."""
+    guide = ProcedureFactory()
+    page = guide.publications.get().page
+    for key in ("official_contacts", "translation", "correction_notice", "faqs"):
+        page.content.pop(key, None)
+    page.save()
+    data = client.get(f"/zh-hans/api/v1/guides/{guide.slug}/").json()
+    assert data["official_contacts"] is None and data["faqs"] == []
+    assert data["title"]["text"] == guide.title_zh_hans

@@ -92,10 +92,15 @@ def _outdated(content: dict) -> schemas.Outdated | None:
     return schemas.Outdated(source_language=stale["source"], updated_on=_date(stale["updated"]))
 
 
+def _optional(content: dict, key: str) -> schemas.Text | None:
+    """An optional text of a snapshot; snapshots stored by older code may not have it."""
+    return optional_text(pick(content.get(key) or {}))
+
+
 def guide(request, publication: Publication) -> schemas.Guide:
     """A live guide in full, from its publication's snapshot (`page` loaded with it)."""
     content = publication.page.content
-    region = content["region"]
+    region = content.get("region")
     return schemas.Guide(
         format=schemas.API_FORMAT,
         slug=publication.slug,
@@ -103,15 +108,15 @@ def guide(request, publication: Publication) -> schemas.Guide:
         summary=text(pick(content["summary"])),
         kind=content["kind"],
         requirement=content["requirement"],
-        requirement_basis=optional_text(pick(content["requirement_basis"])),
-        requirement_basis_url=content["requirement_basis_url"],
+        requirement_basis=_optional(content, "requirement_basis"),
+        requirement_basis_url=content.get("requirement_basis_url", ""),
         sim_types=content["sim_types"],
-        eligibility=optional_text(pick(content["eligibility"])),
-        processing_time=optional_text(pick(content["processing_time"])),
-        fees=optional_text(pick(content["fees"])),
-        official_contacts=optional_text(pick(content["official_contacts"])),
-        correction_notice=optional_text(pick(content["correction_notice"])),
-        carrier=_guide_carrier(content["carrier"]),
+        eligibility=_optional(content, "eligibility"),
+        processing_time=_optional(content, "processing_time"),
+        fees=_optional(content, "fees"),
+        official_contacts=_optional(content, "official_contacts"),
+        correction_notice=_optional(content, "correction_notice"),
+        carrier=_guide_carrier(content.get("carrier")),
         region=schemas.Ref(slug=region["slug"], name=text(pick(region["name"])))
         if region
         else None,
@@ -121,24 +126,24 @@ def guide(request, publication: Publication) -> schemas.Guide:
                 name=text(pick(item["name"])),
                 note=optional_text(pick(item["note"])),
             )
-            for item in content["documents"]
+            for item in content.get("documents", [])
         ],
-        channels=_channels(content["steps"]),
+        channels=_channels(content.get("steps", [])),
         notes=[
             schemas.Note(kind=note["kind"], body=text(pick(note["body"])))
-            for note in content["notes"]
+            for note in content.get("notes", [])
         ],
         faqs=[
             schemas.Faq(question=text(pick(faq["question"])), answer=text(pick(faq["answer"])))
-            for faq in content["faqs"]
+            for faq in content.get("faqs", [])
         ],
         sources=[
             schemas.Source(
                 title=text(pick(source["title"])), url=source["url"], language=source["language"]
             )
-            for source in content["sources"]
+            for source in content.get("sources", [])
         ],
-        last_verified_on=_date(content["last_verified_on"]),
+        last_verified_on=_date(content.get("last_verified_on")),
         verified_by=content.get("verified_by") or "",
         review_due_on=_date(content.get("review_due_on")),
         live_from=publication.live_from,

@@ -8,6 +8,7 @@ from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
 from ninja.errors import HttpError, ValidationError
+from ninja.renderers import JSONRenderer
 
 from . import views
 
@@ -20,6 +21,12 @@ DESCRIPTION = (
 )
 
 
+class Renderer(JSONRenderer):
+    """JSON with Chinese as UTF-8, not \\u escapes: a third smaller, and readable."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 def _api(namespace: str) -> NinjaAPI:
     api = NinjaAPI(
         title="SIM & eSIM Guide API",
@@ -27,6 +34,7 @@ def _api(namespace: str) -> NinjaAPI:
         description=DESCRIPTION,
         urls_namespace=namespace,
         docs=Swagger(settings={"persistAuthorization": False}),
+        renderer=Renderer(),
     )
     api.add_router("", views.guides)
     api.add_router("", views.regions)

@@ -24,6 +24,9 @@ from ..filters import MAX_QUERY_LENGTH
 from ..models import Carrier, Channel, Procedure, Region, SimType
 from . import present, schemas
 
+# Answered by middleware.ApiMiddleware when a client address sends too many requests.
+LIMITED = {429: schemas.Error}
+
 guides = Router(tags=["guides"])
 regions = Router(tags=["regions"])
 carriers = Router(tags=["carriers"])
@@ -56,7 +59,7 @@ class FilterErrors(HttpError):
 
 @guides.get(
     "/guides/",
-    response={200: schemas.GuidePage, 400: schemas.Error, 404: schemas.Error},
+    response={200: schemas.GuidePage, 400: schemas.Error, 404: schemas.Error, **LIMITED},
     summary="Live guides, filtered and searched as on the guide list",
     operation_id="guide_list",
 )
@@ -82,7 +85,7 @@ def guide_list(request, filters: Query[GuideFilters]):
 
 @guides.get(
     "/guides/{slug}/",
-    response={200: schemas.Guide, 404: schemas.Error},
+    response={200: schemas.Guide, 404: schemas.Error, **LIMITED},
     summary="One live guide: steps per channel, documents, notes, FAQs and sources",
     operation_id="guide_detail",
 )
@@ -113,7 +116,7 @@ def _regions():
 
 @regions.get(
     "/regions/",
-    response=list[schemas.Region],
+    response={200: list[schemas.Region], **LIMITED},
     summary="Every region and its rules",
     operation_id="region_list",
 )
@@ -125,7 +128,7 @@ def region_list(request):
 
 @regions.get(
     "/regions/{slug}/",
-    response={200: schemas.Region, 404: schemas.Error},
+    response={200: schemas.Region, 404: schemas.Error, **LIMITED},
     operation_id="region_detail",
 )
 def region_detail(request, slug: str):
@@ -140,7 +143,7 @@ def _carriers():
 
 @carriers.get(
     "/carriers/",
-    response=list[schemas.Carrier],
+    response={200: list[schemas.Carrier], **LIMITED},
     summary="Every carrier",
     operation_id="carrier_list",
 )
@@ -152,7 +155,7 @@ def carrier_list(request):
 
 @carriers.get(
     "/carriers/{slug}/",
-    response={200: schemas.Carrier, 404: schemas.Error},
+    response={200: schemas.Carrier, 404: schemas.Error, **LIMITED},
     operation_id="carrier_detail",
 )
 def carrier_detail(request, slug: str):
