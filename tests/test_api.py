@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from procedures import services
+from procedures import services, translation_status
 from procedures.models import Procedure
 
 from .factories import CarrierFactory, ProcedureFactory, full_guide
@@ -279,3 +279,16 @@ def test_a_guide_published_by_older_code_still_answers(client):
     data = client.get(f"/zh-hans/api/v1/guides/{guide.slug}/").json()
     assert data["official_contacts"] is None and data["faqs"] == []
     assert data["title"]["text"] == guide.title_zh_hans
+
+
+def test_an_outdated_translation_says_which_newer_text_it_lags_behind(client):
+    guide = ProcedureFactory()
+    translation_status.record(guide, before=None)  # as written in the admin
+    before = translation_status.texts_of(guide)
+    guide.title_zh_hans = "简 新标题"
+    guide.save()
+    translation_status.record(guide, before=before)
+    services.publication_create(procedure=guide)
+    english = client.get(f"/en/api/v1/guides/{guide.slug}/").json()
+    assert english["outdated"]["source_language"] == "zh-hans"
+    assert client.get(f"/zh-hans/api/v1/guides/{guide.slug}/").json()["outdated"] is None
