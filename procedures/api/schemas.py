@@ -5,7 +5,7 @@ asked for or was converted by machine, as the pages mark it (procedures/snapshot
 import datetime
 from typing import Literal
 
-from ninja import Schema
+from pydantic import BaseModel as Schema  # plain pydantic: no ORM getter, a fraction of the cost
 
 from ..snapshots import Text as ShownText
 
