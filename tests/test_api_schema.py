@@ -3,7 +3,9 @@ operation, in every language, never a server error, and every response matches t
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -16,6 +18,17 @@ prefixed = schemathesis.openapi.from_wsgi("/zh-hant/api/v1/openapi.json", app)
 @pytest.fixture(autouse=True)
 def _unlimited(settings):
     settings.KB_API_RATE = "100000/m"  # the fuzzer sends far more than a reader would
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Requests go straight to the WSGI application, whose end closes old database connections:
+    that would close the test's own transaction (PostgreSQL). Django's test client does the same."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.mark.django_db
