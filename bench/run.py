@@ -53,6 +53,8 @@ def pages(language: str, size: int) -> dict[str, str]:
         "text search": f"/{language}/guides/?q={search}",
         "guide page": f"/{language}/guides/guide-{size // 2}/",
         "carrier page": f"/{language}/carriers/carrier-1/",
+        "api list": f"/{language}/api/v1/guides/?region=region-1&sim=esim",
+        "api guide": f"/{language}/api/v1/guides/guide-{size // 2}/",
     }
 
 
@@ -75,6 +77,7 @@ def base_env(url: str) -> dict[str, str]:
             "DJANGO_SECURE_SSL_REDIRECT": "false",
             "DATABASE_URL": url,
             "KB_BENCH": "true",
+            "KB_API_RATE": "1000000/s",  # the load comes from one address: measure, not limit
         }
     )
     env.pop("REDIS_URL", None)

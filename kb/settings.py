@@ -341,3 +341,19 @@ KB_BENCH_FLOOR_FILE = env.str("KB_BENCH_FLOOR_FILE", default="")
 KB_PUBLISHER_MUST_DIFFER_FROM_EDITOR = env.bool(
     "KB_PUBLISHER_MUST_DIFFER_FROM_EDITOR", default=True
 )
+
+# --- Read-only API and translation exchange (issue 18) ----------------------------------------
+# django-ninja serves the API's docs from its static files (no CDN); CORS lets other sites'
+# scripts read the API (GET only), answered before the page cache so cached answers get it too;
+# requests to the API are limited per client address (django-ratelimit counters in the cache);
+# /api/v1/ (language from Accept-Language) is routed by procedures.api.middleware.
+INSTALLED_APPS += ["ninja", "corsheaders"]
+MIDDLEWARE.insert(0, "corsheaders.middleware.CorsMiddleware")
+MIDDLEWARE.insert(1, "procedures.api.middleware.ApiMiddleware")
+CORS_URLS_REGEX = r"^/(?:[a-z-]+/)?api/"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_CREDENTIALS = False
+KB_API_RATE = env.str("KB_API_RATE", default="300/m")
+KB_API_MAX_AGE = env.int("KB_API_MAX_AGE", default=60)  # seconds clients may reuse an answer
+RATELIMIT_IP_META_KEY = env.str("DJANGO_RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")

@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from procedures.api.urls import prefixed
+
 from . import views
 from .cache import tagged
 from .sitemaps import SITEMAPS
@@ -19,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("", include("procedures.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", prefixed.urls),
     prefix_default_language=True,
 )
 

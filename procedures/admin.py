@@ -31,6 +31,7 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from . import history, refresh, services, translation_status
+from .exchange.admin import EXPORT_ACTIONS
 from .models import (
     Carrier,
     ContactNumber,
@@ -473,7 +474,7 @@ class ProcedureAdmin(TranslatorAccess, TranslatedAdmin):
     ]
     list_filter = ["region", "carrier", "kind", "status", ReviewDueFilter, NeedsTranslationFilter]
     list_select_related = ["carrier"]
-    actions = ["fill_traditional", "fill_simplified", "mark_traditional_reviewed"]
+    actions = ["fill_traditional", "fill_simplified", "mark_traditional_reviewed", *EXPORT_ACTIONS]
     search_fields = ["title_zh_hans", "title_zh_hant", "title_en", "slug"]
     prepopulated_fields = {"slug": ["title_en"]}
     autocomplete_fields = ["carrier"]
