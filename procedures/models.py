@@ -800,3 +800,6 @@ class ImportedState(models.Model):
 
     def __str__(self):
         return f"{self.model} {self.key}"
+
+
+from .search.models import SearchDocument, SearchTerm  # noqa: E402, F401 - search's own tables
