@@ -29,6 +29,7 @@ import snowballstemmer
 import yaml
 
 DATA = Path(__file__).parent / "data" / "synonyms.yaml"
+TITLE = "^"  # prefix of a term found in a guide's title (a field of its own in the index)
 
 LATIN_WORD = re.compile(r"[0-9a-z]+(?:[-'’][0-9a-z]+)*")
 HAN_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
@@ -131,8 +132,9 @@ def chinese_words(run: str) -> list[str]:
 
 
 def chinese_terms(run: str) -> list[str]:
-    """Index terms of a Chinese run: its bigrams and its dictionary words of 3+ characters."""
-    terms = bigrams(run) if len(run) > 1 else []
+    """Index terms of a Chinese run: its bigrams (a lone character: itself) and its dictionary
+    words of 3+ characters."""
+    terms = bigrams(run)
     terms += [word for word in chinese_words(run) if len(word) > 2]
     return terms
 

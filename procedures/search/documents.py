@@ -15,12 +15,12 @@ from django.conf import settings
 from tqdm import tqdm
 
 from ..models import PublicationPage
-from .analysis import analyse, surface_words
+from .analysis import TITLE, analyse, surface_words
 from .models import SearchDocument
 
 # Bump when analysis changes: every stored document is then analysed again on the next build.
-ANALYSER_VERSION = 1
-FIELD_WEIGHTS = {"title": 5.0, "summary": 3.0, "step_title": 2.0, "body": 1.0}
+ANALYSER_VERSION = 2
+FIELD_WEIGHTS = {"title": 8.0, "summary": 3.0, "step_title": 2.0, "body": 1.0}
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 CHUNK = 200
 
@@ -79,8 +79,12 @@ def build_document(publication_id: int, content: dict) -> SearchDocument:
         for code, text in texts.items():
             if not text:
                 continue
-            for term in analyse(text):
+            analysed = analyse(text)
+            for term in analysed:
                 terms[term] += weight
+            if kind == "title":  # the title as a field of its own too (index.TITLE)
+                for term in set(analysed):
+                    terms[TITLE + term] += 1
             words |= surface_words(text)
             if kind == "step_title" and position + 1 < len(parts):
                 continue  # joined with its body below
@@ -89,7 +93,7 @@ def build_document(publication_id: int, content: dict) -> SearchDocument:
                 text = f"{title}: {text}" if title else text
             if kind != "title":
                 passages[code].append(text)
-    length = sum(terms.values())
+    length = sum(count for term, count in terms.items() if not term.startswith(TITLE))
     return SearchDocument(
         publication_id=publication_id,
         analyser=ANALYSER_VERSION,

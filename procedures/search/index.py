@@ -19,7 +19,7 @@ from itertools import combinations
 
 from ..models import Carrier, Region
 from . import documents
-from .analysis import analyse, stem, surface_words, vocabulary
+from .analysis import TITLE, analyse, stem, surface_words, vocabulary
 from .models import SearchDocument
 from .query import Concept, parse
 
@@ -173,6 +173,13 @@ class SearchIndex:
             scored = [self._bm25(term) for term in alternative.required]
             if not scored or not all(scored):
                 continue
+            # In the title too: the title's own BM25 is added (a simple BM25F, title field).
+            for number, term in enumerate(alternative.required):
+                in_title = self._bm25(TITLE + term)
+                if in_title:
+                    scored[number] = {
+                        at: score + in_title.get(at, 0.0) for at, score in scored[number].items()
+                    }
             scored.sort(key=len)
             matched = scored[0]
             for other in scored[1:]:
@@ -193,11 +200,16 @@ class SearchIndex:
         concepts = parse(query, lexicon=self)
         per_concept = [self._concept_scores(concept) for concept in concepts]
         kept = [(c, s) for c, s in zip(concepts, per_concept, strict=True) if s]
+        needed = [s for c, s in kept if not c.optional] or [s for _c, s in kept]
         scores: dict[int, float] = {}
-        if kept:
-            scores = _combine([s for _c, s in kept], len(kept))
-            if not scores and len(kept) > 1:
-                scores = _combine([s for _c, s in kept], len(kept) - 1)
+        if needed:
+            scores = _combine(needed, len(needed))
+            if not scores and len(needed) > 1:
+                scores = _combine(needed, len(needed) - 1)
+        for concept, extra in kept:
+            if concept.optional and extra is not needed[0]:
+                for at in scores.keys() & extra.keys():
+                    scores[at] += extra[at]
         return Results(bits=_bits(scores, self.size), scores=scores, concepts=concepts)
 
     def ranked(self, results: Results, bits: int, start: int, count: int) -> list[int]:

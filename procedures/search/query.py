@@ -44,6 +44,7 @@ class Concept:
     text: str  # as the reader typed it (normalised)
     alternatives: list[Alternative] = field(default_factory=list)
     unknown_word: str | None = None  # a Latin word no guide has, for "did you mean"
+    optional: bool = False  # adds to the score, not needed to match (a lone Chinese character)
 
     def terms(self) -> set[str]:
         return {term for alt in self.alternatives for term in alt.required + alt.bonus}
@@ -108,7 +109,8 @@ def _chinese_concepts(run: str, lexicon) -> list[Concept]:
             continue
         if pending:
             concept = Concept(pending, [phrase_alternative(pending)])
-            if len(pending) == 1:  # a lone character: the pairs it is part of
+            if len(pending) == 1:  # a lone character: the pairs it is part of, and optional
+                concept.optional = True
                 concept.alternatives += [
                     Alternative((term,), (), PREFIX_WEIGHT) for term in lexicon.completions(pending)
                 ]
