@@ -22,7 +22,7 @@ from .models import SearchDocument
 ANALYSER_VERSION = 2
 FIELD_WEIGHTS = {"title": 8.0, "summary": 3.0, "step_title": 2.0, "body": 1.0}
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
-CHUNK = 200
+CHUNK = 500
 
 _MARKDOWN = [
     (re.compile(r"!?\[([^\]]*)\]\([^)]*\)"), r"\1"),  # links and images: their text
@@ -105,17 +105,19 @@ def build_document(publication_id: int, content: dict) -> SearchDocument:
 
 
 def ensure_documents(publication_ids: list[int], *, progress: bool = False) -> int:
-    """Analyse the publications among `publication_ids` that have no current search document.
+    """Analyse the publications among `publication_ids` that have no current search document
+    (guides published in bulk, or analysed by an older ANALYSER_VERSION; publishing analyses
+    each guide as it goes, see document_for_new_page).
 
-    Returns how many were analysed. Safe to run in several processes at once (a document
-    another process stored first is kept). `progress` shows a progress bar (management
-    command)."""
-    current = set(
-        SearchDocument.objects.filter(
-            publication_id__in=publication_ids, analyser=ANALYSER_VERSION
-        ).values_list("publication_id", flat=True)
-    ) if len(publication_ids) <= CHUNK else _current_documents()  # fmt: skip
-    missing = [pk for pk in publication_ids if pk not in current]
+    Returns how many were analysed. A fixed number of queries for up to CHUNK guides missing
+    (more: a few per CHUNK; `manage.py searchindex` does those ahead, with a progress bar when
+    `progress`). Safe in several processes at once: a document stored first is kept."""
+    stored = dict(SearchDocument.objects.values_list("publication_id", "analyser"))
+    missing = [pk for pk in publication_ids if stored.get(pk) != ANALYSER_VERSION]
+    if not missing:
+        return 0
+    if any(version != ANALYSER_VERSION for version in stored.values()):
+        SearchDocument.objects.exclude(analyser=ANALYSER_VERSION).delete()
     bar = tqdm(total=len(missing), unit="guide", disable=not progress)
     for start in range(0, len(missing), CHUNK):
         chunk = missing[start : start + CHUNK]
@@ -123,13 +125,20 @@ def ensure_documents(publication_ids: list[int], *, progress: bool = False) -> i
             "publication_id", "content"
         )
         documents = [build_document(pk, _decoded(content)) for pk, content in pages]
-        SearchDocument.objects.filter(publication_id__in=chunk).exclude(
-            analyser=ANALYSER_VERSION
-        ).delete()
-        SearchDocument.objects.bulk_create(documents, ignore_conflicts=True)
+        if documents:
+            SearchDocument.objects.bulk_create(documents, ignore_conflicts=True)
         bar.update(len(chunk))
     bar.close()
     return len(missing)
+
+
+def document_for_new_page(sender, instance, created, raw=False, **kwargs):
+    """post_save of PublicationPage: analyse a guide when it is published, so no reader's
+    request waits for it."""
+    if created and not raw and instance.content:
+        document = build_document(instance.publication_id, _decoded(instance.content))
+        SearchDocument.objects.filter(publication_id=instance.publication_id).delete()
+        document.save(force_insert=True)
 
 
 def _decoded(content) -> dict:
@@ -138,10 +147,3 @@ def _decoded(content) -> dict:
         content = json.loads(content)
     return content or {}
 
-
-def _current_documents() -> set[int]:
-    return set(
-        SearchDocument.objects.filter(analyser=ANALYSER_VERSION).values_list(
-            "publication_id", flat=True
-        )
-    )

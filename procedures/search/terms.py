@@ -100,7 +100,9 @@ class SearchTermsMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        found = response.headers.pop(RESULTS_HEADER, None)
+        found = response.get(RESULTS_HEADER)
+        if found is not None:
+            del response[RESULTS_HEADER]
         if found is not None and request.method == "GET":
             language = get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
             record(query=request.GET.get("q", ""), language=language, found=int(found))
