@@ -5,8 +5,9 @@ Each server process keeps an index of the live guides' filterable facts: one bit
 display order) for every option of every filter; a search (procedures/search) gives a bitset
 of the same positions, with a score for each. Filtering is then AND-ing integers, counting is
 `int.bit_count()`, and a page is the n-th run of set bits (or, for a search, the best-scored);
-only the page's 20 cards are read from the database. The index is rebuilt from one query when guides change (the `guides` cache tag,
-kept in the database, so every process notices) or when a scheduled publication goes live.
+only the page's 20 cards are read from the database. The index is rebuilt from one query
+when guides change (the `guides` cache tag, kept in the database, so every process notices)
+or when a scheduled publication goes live.
 """
 
 import math

@@ -6,8 +6,8 @@ from django.utils.http import http_date
 from kb.cache import tag
 
 from . import selectors
-from .search.terms import RESULTS_HEADER
 from .rendering import render_page
+from .search.terms import RESULTS_HEADER
 
 
 def _page_number(request) -> int:

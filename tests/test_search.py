@@ -1,6 +1,7 @@
 """Search as readers use it (issue 14), against the demo content: the right guide in the top 3,
 in any language and script, with typos and synonyms; and the results page around it."""
 
+import re
 from pathlib import Path
 from urllib.parse import quote
 
@@ -53,3 +54,63 @@ def test_every_title_typed_in_the_other_chinese_script_finds_its_guide_first(
             if not found or found[0] != guide.slug:
                 wrong.append(f"{site} {typed!r}: {found[:3]}")
     assert not wrong, "\n".join(wrong)
+
+
+def page(client, url) -> str:
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_results_say_what_was_searched_and_show_where_it_matched(client, demo, no_page_cache):
+    html = page(client, "/en/guides/?q=T-Mobile+real+name")
+    assert "<title>Results for “T-Mobile real name”" in html
+    assert "<h1>Results for “T-Mobile real name”</h1>" in html
+    assert "All guides" not in html.split("</title>")[0]
+    found = re.search(r"(\d+) guides? found", html)
+    assert found and int(found.group(1)) >= 1
+    first = html.split('class="result"')[1]
+    assert "<mark>" in first.split("</li>")[0]
+
+
+def test_snippets_mark_the_readers_words_in_their_script(client, demo, no_page_cache):
+    html = page(client, f"/zh-hant/guides/?q={quote('注销')}")  # typed in Simplified
+    assert "<mark>註銷</mark>" in html
+    html = page(client, f"/zh-hans/guides/?q={quote('註銷')}")  # typed in Traditional
+    assert "<mark>注销</mark>" in html
+
+
+def test_filter_counts_are_over_the_results(client, demo, no_page_cache):
+    html = page(client, "/en/guides/?q=T-Mobile")
+    assert re.search(r'<option value="united-states">United States \(\d+\)</option>', html)
+    assert '<option value="macau">' not in html  # no Macau guide is about T-Mobile
+
+
+def test_nothing_found_offers_a_spelling_and_popular_guides_not_filter_advice(
+    client, demo, no_page_cache
+):
+    html = page(client, "/en/guides/?q=registrattionn")
+    assert "No guide matches “registrattionn”." in html
+    assert "Remove a filter" not in html
+    assert 'Did you mean: <a href="?q=registration">registration</a>' in html
+    assert html.count('class="card') >= 3  # three popular guides
+    assert "Popular guides" in html
+
+
+def test_nothing_found_with_a_filter_says_to_remove_it(client, demo, no_page_cache):
+    html = page(client, "/en/guides/?q=volte&region=philippines")
+    assert "No guide matches “volte”. Remove a filter to see more." in html
+    assert 'href="/en/guides/?q=volte"' in html  # the same search without filters
+
+
+def test_a_whole_phrase_ranks_above_its_words_apart(client, demo, no_page_cache):
+    exact = ranked(client, "zh-hans", "携号转网")
+    assert exact[0] == "mainland-number-portability"
+
+
+def test_typos_and_other_names_find_the_same_guides(client, demo, no_page_cache):
+    assert ranked(client, "en", "tmobile")[:6] == ranked(client, "en", "T-Mobile")[:6]
+    for name in ("Macao", "Macau", "澳門", "澳门"):
+        assert all(slug.startswith("macau-") for slug in ranked(client, "en", name)[:5]), name
+    found = client.get("/en/guides/?q=regstration").context["result"].page.object_list
+    assert all("regist" in guide.title_en.lower() for guide in found[:3])

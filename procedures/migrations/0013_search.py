@@ -44,3 +44,23 @@ class Migration(migrations.Migration):
             },
         ),
     ]
+
+
+def editors_read_the_search_report(apps, schema_editor):
+    """Every editorial role may read the search-terms report (issue 14)."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    view = Permission.objects.get(content_type__app_label="procedures", codename="view_searchterm")
+    for group in Group.objects.filter(name__in=["Editor", "Translator", "Publisher"]):
+        group.permissions.add(view)
+
+
+Migration.operations.append(
+    migrations.RunPython(editors_read_the_search_report, migrations.RunPython.noop)
+)

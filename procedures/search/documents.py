@@ -146,4 +146,3 @@ def _decoded(content) -> dict:
     if isinstance(content, str):
         content = json.loads(content)
     return content or {}
-

@@ -24,8 +24,8 @@ from .models import SearchDocument
 from .query import Concept, parse
 
 K1, B = 1.2, 0.75
-NAME_WEIGHT = 4.0
-COMPLETIONS = 20  # terms a word typed in part may stand for  # carrier and region names: between a title word and a summary word
+NAME_WEIGHT = 4.0  # carrier and region names: between a title word and a summary word
+COMPLETIONS = 20  # terms a word typed in part may stand for
 
 
 @dataclass
@@ -132,10 +132,11 @@ class SearchIndex:
 
     def suggestion(self, word: str) -> str | None:
         """The indexed word closest to `word` (up to two edits), for "did you mean"."""
+        self.corrections(word)  # builds the table of deletions
         candidates = set()
         for variant in _deletes(word) | {word}:
             for deeper in _deletes(variant) | {variant}:
-                candidates.update(self._deletions.get(deeper, ()) if self._deletions else ())
+                candidates.update(self._deletions.get(deeper, ()))
         return min(candidates, key=lambda known: (abs(len(known) - len(word)), known), default=None)
 
     def completions(self, text: str, limit: int = COMPLETIONS) -> list[str]:
@@ -215,7 +216,7 @@ class SearchIndex:
     def ranked(self, results: Results, bits: int, start: int, count: int) -> list[int]:
         """Positions `start` to `start + count` of the guides in `bits`, best first."""
         scores, order = results.scores, self.order
-        chosen = [at for at in _positions(bits)]
+        chosen = list(_positions(bits))
         chosen.sort(key=lambda at: (-round(scores.get(at, 0.0), 6), order[at]))
         return chosen[start : start + count]
 

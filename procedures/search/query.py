@@ -137,9 +137,7 @@ def parse(query: str, *, lexicon) -> list[Concept]:
     for match in re.finditer(r"[0-9a-z]+(?:[-'’][0-9a-z]+)*|[\u3400-\u9fff\uf900-\ufaff]+", text):
         token = match.group()
         if HAN_RUN.fullmatch(token):
-            concepts += [
-                (match.start(), concept) for concept in _chinese_concepts(token, lexicon)
-            ]
+            concepts += [(match.start(), concept) for concept in _chinese_concepts(token, lexicon)]
             continue
         if token in STOP_WORDS:
             continue

@@ -122,7 +122,9 @@ def report(*, days: int = REPORT_DAYS, limit: int = 20) -> dict[str, dict[str, l
     for code, _name in settings.LANGUAGES:
         mine = rows.filter(language=code)
         found[code] = {
-            "top": list(mine.order_by("-total", "query").values_list("query", "total", "nothing")[:limit]),
+            "top": list(
+                mine.order_by("-total", "query").values_list("query", "total", "nothing")[:limit]
+            ),
             "zero": list(
                 mine.filter(~Q(nothing=0))
                 .order_by("-nothing", "query")
