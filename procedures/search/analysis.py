@@ -79,17 +79,32 @@ def _stemmer():
 
 
 @cache
-def segmenter() -> jieba.Tokenizer:
-    """jieba with only our vocabulary as its dictionary: the general dictionary costs ~60 MB a
-    process and splits carrier names and glossary terms its own way."""
-    logging.getLogger("jieba").setLevel(logging.WARNING)
+def _dictionary_words() -> list[str]:
+    """The segmenter's Chinese words (Simplified), longest first."""
     words = set(vocabulary()["dictionary"])
     for group in vocabulary()["synonyms"]:
         words.update(normalise(str(term)) for term in group)
     for names in vocabulary()["aliases"].values():
         for aliases in names.values():
             words.update(normalise(str(alias)) for alias in aliases)
-    chinese = sorted(word for word in words if HAN_RUN.fullmatch(word) and len(word) > 1)
+    return sorted(
+        (word for word in words if HAN_RUN.fullmatch(word) and len(word) > 1),
+        key=lambda word: (-len(word), word),
+    )
+
+
+@cache
+def _long_word() -> re.Pattern:
+    """Any dictionary word of 3+ characters: a run without one needs no segmenting to index."""
+    return re.compile("|".join(re.escape(word) for word in _dictionary_words() if len(word) > 2))
+
+
+@cache
+def segmenter() -> jieba.Tokenizer:
+    """jieba with only our vocabulary as its dictionary: the general dictionary costs ~60 MB a
+    process and splits carrier names and glossary terms its own way."""
+    logging.getLogger("jieba").setLevel(logging.WARNING)
+    chinese = sorted(_dictionary_words())
     # jieba reads a "word frequency" file; a high frequency makes it prefer our words.
     path = Path(tempfile.gettempdir()) / f"kb-search-dict-{abs(hash(tuple(chinese)))}.txt"
     if not path.exists():
@@ -142,7 +157,8 @@ def chinese_terms(run: str) -> list[str]:
     """Index terms of a Chinese run: its bigrams (a lone character: itself) and its dictionary
     words of 3+ characters."""
     terms = bigrams(run)
-    terms += [word for word in chinese_words(run) if len(word) > 2]
+    if len(run) > 2 and _long_word().search(run):
+        terms += [word for word in chinese_words(run) if len(word) > 2]
     return terms
 
 

@@ -10,6 +10,7 @@ the Carrier and Region tables, so renaming a carrier needs no re-analysis.
 import json
 import re
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 
 from django.conf import settings
 from tqdm import tqdm
@@ -104,14 +105,21 @@ def build_document(publication_id: int, content: dict) -> SearchDocument:
     )
 
 
-def ensure_documents(publication_ids: list[int], *, progress: bool = False) -> int:
+def _build_row(row) -> SearchDocument:
+    return build_document(row[0], _decoded(row[1]))
+
+
+def ensure_documents(
+    publication_ids: list[int], *, progress: bool = False, workers: int = 1
+) -> int:
     """Analyse the publications among `publication_ids` that have no current search document
     (guides published in bulk, or analysed by an older ANALYSER_VERSION; publishing analyses
     each guide as it goes, see document_for_new_page).
 
     Returns how many were analysed. A fixed number of queries for up to CHUNK guides missing
     (more: a few per CHUNK; `manage.py searchindex` does those ahead, with a progress bar when
-    `progress`). Safe in several processes at once: a document stored first is kept."""
+    `progress`, on `workers` processes). Safe in several processes at once: a document
+    stored first is kept."""
     stored = dict(SearchDocument.objects.values_list("publication_id", "analyser"))
     missing = [pk for pk in publication_ids if stored.get(pk) != ANALYSER_VERSION]
     if not missing:
@@ -119,16 +127,24 @@ def ensure_documents(publication_ids: list[int], *, progress: bool = False) -> i
     if any(version != ANALYSER_VERSION for version in stored.values()):
         SearchDocument.objects.exclude(analyser=ANALYSER_VERSION).delete()
     bar = tqdm(total=len(missing), unit="guide", disable=not progress)
-    for start in range(0, len(missing), CHUNK):
-        chunk = missing[start : start + CHUNK]
-        pages = PublicationPage.objects.filter(publication_id__in=chunk).values_list(
-            "publication_id", "content"
-        )
-        documents = [build_document(pk, _decoded(content)) for pk, content in pages]
-        if documents:
-            SearchDocument.objects.bulk_create(documents, ignore_conflicts=True)
-        bar.update(len(chunk))
-    bar.close()
+    pool = ProcessPoolExecutor(workers) if workers > 1 else None
+    try:
+        for start in range(0, len(missing), CHUNK):
+            chunk = missing[start : start + CHUNK]
+            pages = list(
+                PublicationPage.objects.filter(publication_id__in=chunk).values_list(
+                    "publication_id", "content"
+                )
+            )
+            analysed = pool.map(_build_row, pages, chunksize=10) if pool else map(_build_row, pages)
+            documents = list(analysed)
+            if documents:
+                SearchDocument.objects.bulk_create(documents, ignore_conflicts=True)
+            bar.update(len(chunk))
+    finally:
+        if pool:
+            pool.shutdown()
+        bar.close()
     return len(missing)
 
 
