@@ -16,7 +16,8 @@ class Migration(migrations.Migration):
             fields=[
                 ('publication', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='search_document', serialize=False, to='procedures.publication')),
                 ('analyser', models.PositiveSmallIntegerField()),
-                ('terms', models.JSONField()),
+                ('terms', models.TextField()),
+                ('weights', models.TextField()),
                 ('length', models.FloatField()),
                 ('words', models.TextField(blank=True)),
                 ('passages', models.JSONField()),

@@ -20,7 +20,7 @@ from .analysis import TITLE, analyse, surface_words
 from .models import SearchDocument
 
 # Bump when analysis changes: every stored document is then analysed again on the next build.
-ANALYSER_VERSION = 2
+ANALYSER_VERSION = 3
 FIELD_WEIGHTS = {"title": 8.0, "summary": 3.0, "step_title": 2.0, "body": 1.0}
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 CHUNK = 500
@@ -98,7 +98,8 @@ def build_document(publication_id: int, content: dict) -> SearchDocument:
     return SearchDocument(
         publication_id=publication_id,
         analyser=ANALYSER_VERSION,
-        terms={term: round(count, 2) for term, count in terms.items()},
+        terms=" ".join(terms),
+        weights=" ".join(f"{count:g}" for count in terms.values()),
         length=length,
         words=" ".join(sorted(words)),
         passages=passages,

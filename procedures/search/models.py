@@ -9,9 +9,11 @@ from django.utils.translation import gettext_lazy as _
 class SearchDocument(models.Model):
     """A publication's text as search terms, with the passages its result snippet is cut from.
 
-    `terms` maps each term to its weighted count (a title word counts more than a step's, see
-    documents.FIELD_WEIGHTS); `analyser` is the version of the analysis that made it, so a
-    change to the analysis re-analyses every guide (documents.ANALYSER_VERSION)."""
+    `terms` lists its distinct terms (space-separated) and `weights` their weighted counts in
+    the same order (a title word counts more than a step's, see documents.FIELD_WEIGHTS): plain
+    text, which a process reads for 10,000 guides much faster than JSON. `analyser` is the
+    version of the analysis that made it, so a change to the analysis re-analyses every guide
+    (documents.ANALYSER_VERSION)."""
 
     publication = models.OneToOneField(
         "procedures.Publication",
@@ -20,7 +22,8 @@ class SearchDocument(models.Model):
         related_name="search_document",
     )
     analyser = models.PositiveSmallIntegerField()
-    terms = models.JSONField()
+    terms = models.TextField()
+    weights = models.TextField()
     length = models.FloatField()
     words = models.TextField(blank=True)  # Latin words as written, for typo correction
     passages = models.JSONField()  # {"en": ["summary", "step title: body", …], …}
