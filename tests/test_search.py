@@ -114,3 +114,30 @@ def test_typos_and_other_names_find_the_same_guides(client, demo, no_page_cache)
         assert all(slug.startswith("macau-") for slug in ranked(client, "en", name)[:5]), name
     found = client.get("/en/guides/?q=regstration").context["result"].page.object_list
     assert all("regist" in guide.title_en.lower() for guide in found[:3])
+
+
+# The demo's 47 guides hold ~34,000 postings (8 bytes each in numpy), ~11,000 distinct terms
+# and ~3,000 Latin words with their one-deletion variants for typos: ~4.6 MB in all.
+INDEX_CEILING = 6 * 2**20
+
+
+def test_the_index_memory_is_bounded_by_what_the_guides_hold(demo):
+    """A process keeps one search index: its size follows the guides' distinct terms (at
+    10,000 synthetic guides about 25 MB, README), not the searches readers make."""
+    import gc
+    import tracemalloc
+
+    from procedures import listing
+    from procedures.search.index import SearchIndex
+
+    rows = listing.guide_index().search_rows
+    SearchIndex.build(rows)  # analyses and caches what is shared by every build
+    gc.collect()
+    tracemalloc.start()
+    index = SearchIndex.build(rows)
+    for query in ["T-Mobile real name", "香港 eSIM", "regstration", "上網卡", "x" * 90]:
+        index.search(query)
+    size = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    assert len(index.docs) > 10_000  # every guide's whole text is in it
+    assert size < INDEX_CEILING, f"{size / 2**20:.1f} MB"
