@@ -184,7 +184,7 @@ class SearchIndex:
             return None
         low, high = self.starts[number], self.starts[number + 1]
         counts = np.bincount(self.docs[low:high], self.weights[low:high], minlength=self.size)
-        found = high - low
+        found = np.count_nonzero(counts)  # guides, not postings: a name and a text may share
         idf = math.log(1 + (self.size - found + 0.5) / (found + 0.5))
         return idf * counts * (K1 + 1) / (counts + K1 * self.norms)
 

@@ -21,7 +21,12 @@ class GuideSearch:
 
     def attach(self, cards: list, *, popular: list) -> None:
         """Give each card of the page its snippet (one query) and keep the popular guides."""
-        self.snippets = snippets([card.pk for card in cards], self.results.terms, get_language())
+        self.snippets = snippets(
+            [card.pk for card in cards],
+            self.results.terms,
+            get_language(),
+            wanted=len(self.results.concepts),
+        )
         for card in cards:
             card.snippet = self.snippets.get(card.pk)
         self.popular = popular

@@ -2,15 +2,18 @@
 what they searched for, cut to a phone-sized length, with the matching words marked."""
 
 import re
+from functools import cache
 
+import opencc
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .analysis import HAN_RUN, TOKEN, latin_terms, normalise
+from .analysis import HAN_RUN, TITLE, TOKEN, latin_terms, normalise
 from .models import SearchDocument
 
 LENGTH = 160  # characters shown: about three lines on a phone
 LEAD = 40  # characters kept before the first match
+MAX_PASSAGES = 60  # a guide's first passages: summary, steps, then FAQs and notes
 
 
 def marks(text: str, terms: set[str]) -> list[tuple[int, int]]:
@@ -39,14 +42,37 @@ def marks(text: str, terms: set[str]) -> list[tuple[int, int]]:
     return [(start, end) for start, end in merged]
 
 
-def snippet(passages: list[str], terms: set[str]) -> SafeString | None:
-    """The best passage as HTML (escaped, matches in <mark>), or None when none matches."""
+@cache
+def _s2t() -> opencc.OpenCC:
+    return opencc.OpenCC("s2t")
+
+
+def _clues(terms: set[str]) -> tuple[str, ...]:
+    """Substrings one of which a passage must hold to be worth marking: the terms (Latin stems
+    are mostly prefixes of the words) and the Chinese ones in Traditional script too."""
+    found = set(terms)
+    found.update(_s2t().convert(term) for term in terms if HAN_RUN.search(term))
+    return tuple(term for term in found if not term.startswith(TITLE))
+
+
+def snippet(passages: list[str], terms: set[str], wanted: int = 1) -> SafeString | None:
+    """The best passage as HTML (escaped, matches in <mark>), or None when none matches.
+
+    Only passages holding a clue (see _clues) are marked, and the search stops at one that
+    marks `wanted` different words (one per part of the query), so a page of 20 long guides
+    costs a few milliseconds."""
     best, best_marks = None, []
-    for passage in passages:
+    clues = _clues(terms)
+    for passage in passages[:MAX_PASSAGES]:
+        lowered = passage.lower()
+        if not any(clue in lowered for clue in clues):
+            continue
         found = marks(passage, terms)
         distinct = len({normalise(passage[start:end]) for start, end in found})
         if found and (best is None or distinct > best[0]):
             best, best_marks = (distinct, passage), found
+            if distinct >= wanted:
+                break
     if best is None:
         return None
     text = best[1]
@@ -69,7 +95,9 @@ def snippet(passages: list[str], terms: set[str]) -> SafeString | None:
     return mark_safe("".join(parts))  # noqa: S308 - every piece of text escaped above
 
 
-def snippets(publication_ids: list[int], terms: set[str], language: str) -> dict[int, SafeString]:
+def snippets(
+    publication_ids: list[int], terms: set[str], language: str, *, wanted: int = 1
+) -> dict[int, SafeString]:
     """{publication id: snippet} for the results shown (one query), from the passages in the
     page's language only (Traditional ones are already converted when missing), so a snippet
     never needs its own language mark."""
@@ -78,7 +106,7 @@ def snippets(publication_ids: list[int], terms: set[str], language: str) -> dict
         "publication_id", "passages"
     )
     for pk, passages in rows:
-        html = snippet(passages.get(language) or [], terms)
+        html = snippet(passages.get(language) or [], terms, wanted)
         if html:
             found[pk] = html
     return found
