@@ -14,6 +14,7 @@ to featured guides, then the most recently verified.
 
 import bisect
 import math
+from array import array
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -80,10 +81,12 @@ class SearchIndex:
         documents.ensure_documents(ids)
         position = {pk: number for number, pk in enumerate(ids)}
         names, name_words = _names()
-        terms: list[str] = []
-        weights: list[str] = []
-        owners: list[int] = []
-        counts: list[int] = []
+        # Term numbers and weights go straight into compact arrays (4 bytes each): holding
+        # millions of term strings at once would cost a process hundreds of MB at its peak.
+        vocabulary: dict[str, int] = {}
+        number = vocabulary.setdefault
+        numbers, weights = array("i"), array("f")
+        owners, counts = array("i"), array("i")
         lengths = np.zeros(len(ids))
         words: set[str] = set(name_words)
         stored = SearchDocument.objects.filter(analyser=documents.ANALYSER_VERSION)
@@ -91,13 +94,13 @@ class SearchIndex:
             stored = stored.filter(publication_id__in=ids)
         for pk, text, weighted, length, latin in stored.values_list(
             "publication_id", "terms", "weights", "length", "words"
-        ).iterator(chunk_size=500):
+        ).iterator(chunk_size=200):
             at = position.get(pk)
             if at is None:
                 continue
-            found = text.split()
-            terms += found
-            weights.append(weighted)
+            found = [number(term, len(vocabulary)) for term in text.split()]
+            numbers.extend(found)
+            weights.extend(float(weight) for weight in weighted.split())
             owners.append(at)
             counts.append(len(found))
             lengths[at] = length
@@ -106,22 +109,20 @@ class SearchIndex:
             extra = names.get(("carrier", carrier_id), {}) if carrier_id else {}
             extra = extra | names.get(("region", region_id), {})
             if extra:
-                terms += extra
-                weights.append(" ".join(str(NAME_WEIGHT) for _term in extra))
+                numbers.extend(number(term, len(vocabulary)) for term in extra)
+                weights.extend(NAME_WEIGHT for _term in extra)
                 owners.append(at)
                 counts.append(len(extra))
                 lengths[at] += NAME_WEIGHT * len(extra)
-        vocabulary: dict[str, int] = {}
-        numbers = np.fromiter(
-            (vocabulary.setdefault(term, len(vocabulary)) for term in terms),
-            dtype=np.int32,
-            count=len(terms),
-        )
-        grouped = np.argsort(numbers, kind="stable")
+        term_numbers = np.frombuffer(numbers, dtype=np.int32)
+        grouped = np.argsort(term_numbers, kind="stable")
         index.vocabulary = vocabulary
-        index.starts = np.searchsorted(numbers[grouped], np.arange(len(vocabulary) + 1))
-        index.docs = np.repeat(np.array(owners, np.int32), counts)[grouped]
-        index.weights = np.array(" ".join(weights).split(), dtype=np.float32)[grouped]
+        index.starts = np.searchsorted(term_numbers[grouped], np.arange(len(vocabulary) + 1))
+        index.docs = np.repeat(np.frombuffer(owners, np.int32), np.frombuffer(counts, np.int32))[
+            grouped
+        ]
+        index.weights = np.frombuffer(weights, dtype=np.float32)[grouped]
+        del term_numbers, numbers, weights
         average = lengths.mean() or 1.0
         index.norms = 1 - B + B * lengths / average
         ranked = sorted(
