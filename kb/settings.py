@@ -69,6 +69,8 @@ MIDDLEWARE = [
     # First: the request id on every log line, and one line per request (kb/logs.py).
     "kb.logs.RequestLogMiddleware",
     "kb.middleware.RememberLanguageMiddleware",
+    # Counts searches, cached pages included, for the search-terms report (no personal data).
+    "procedures.search.terms.SearchTermsMiddleware",
     # Cached pages are answered here, before anything else runs; they are stored with the
     # headers the middleware below adds (security, CSP, ETag), and answer 304 themselves.
     "kb.cache.PageCacheMiddleware",
@@ -333,6 +335,8 @@ LOGGING = {
 
 # --- Knowledge base ---------------------------------------------------------------------------
 KB_GUIDES_PER_PAGE = env.int("KB_GUIDES_PER_PAGE", default=20)
+# How often a process writes its tally of search terms to the database (procedures/search/terms.py).
+KB_SEARCH_TERMS_FLUSH_SECONDS = env.int("KB_SEARCH_TERMS_FLUSH_SECONDS", default=30)
 SITE_NAME = _("SIM & eSIM Guide")
 
 # Benchmarks only (bench/run.py): a view that returns a fixed page from memory, the "floor".

@@ -987,3 +987,6 @@ class PublicationAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+from .search import admin as search_admin  # noqa: E402, F401 - the search-terms report

@@ -2,19 +2,19 @@
 100,000.
 
 Each server process keeps an index of the live guides' filterable facts: one bit per guide (in
-display order) for every option of every filter, and for every word and Chinese character pair
-of their titles, summaries and carrier names. Filtering is then AND-ing integers, counting is
-`int.bit_count()`, and a page is the n-th run of set bits; only the page's 20 cards are read from
-the database. The index is rebuilt from one query when guides change (the `guides` cache tag,
-kept in the database, so every process notices) or when a scheduled publication goes live.
+display order) for every option of every filter; a search (procedures/search) gives a bitset
+of the same positions, with a score for each. Filtering is then AND-ing integers, counting is
+`int.bit_count()`, and a page is the n-th run of set bits (or, for a search, the best-scored);
+only the page's 20 cards are read from the database. The index is rebuilt from one query
+when guides change (the `guides` cache tag, kept in the database, so every process notices)
+or when a scheduled publication goes live.
 """
 
 import math
-import re
 import threading
 import time
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property
 
 from django.db.models import F
 from django.utils import timezone
@@ -22,23 +22,9 @@ from django.utils import timezone
 from kb.cache import EVERYTHING, current_versions
 
 from .models import Carrier, Publication, SimType
+from .search.index import Results, SearchIndex
 
 SIM_FLAGS = {SimType.ESIM: 4, SimType.PHYSICAL: 5, SimType.DATA_ONLY: 6}
-LATIN_WORD = re.compile(r"[0-9a-z]+")
-HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
-# Search words remembered per index (until the next publish), least recently used dropped first:
-# any visitor can type new words, so what they cost a process must have a ceiling.
-REMEMBERED_WORDS = 1024
-
-
-def tokens(text: str) -> set[str]:
-    """Latin words, and Chinese characters alone and in pairs (Chinese has no spaces)."""
-    text = text.lower()
-    found = set(LATIN_WORD.findall(text))
-    for run in HAN.findall(text):
-        found.update(run)
-        found.update(run[i : i + 2] for i in range(len(run) - 1))
-    return found
 
 
 @dataclass
@@ -47,11 +33,8 @@ class GuideIndex:
     valid_until: float
     ids: list[int] = field(default_factory=list)  # publication ids, in display order
     facets: dict[str, dict] = field(default_factory=dict)  # filter → option → bits
-    words: dict[str, int] = field(default_factory=dict)  # token → bits
-    texts: list[str] = field(default_factory=list)
-
-    def __post_init__(self):
-        self._match = lru_cache(maxsize=REMEMBERED_WORDS)(self._match_word)
+    # (publication id, carrier id, region id, is featured, last verified) per position
+    search_rows: list[tuple] = field(default_factory=list)
 
     @property
     def everything(self) -> int:
@@ -60,31 +43,19 @@ class GuideIndex:
     def option(self, name: str, value) -> int:
         return self.facets[name].get(value, 0)
 
-    def matching(self, query: str) -> int:
-        """Guides whose text contains every word of the query (case-insensitive)."""
-        bits = self.everything
-        for word in query.lower().split():
-            bits &= self._match(word)
-        return bits
+    @cached_property
+    def search(self) -> SearchIndex:
+        """The full-text index of the same guides (procedures/search), built on first use:
+        pages without a query never pay for it."""
+        with _search_lock:
+            return SearchIndex.build(self.search_rows)
 
-    def _match_word(self, word: str) -> int:
-        bits = self.everything
-        for latin in LATIN_WORD.findall(word):
-            # A word may be the start or the middle of a longer one ("pass" → "passport").
-            found = 0
-            for token, token_bits in self.words.items():
-                if latin in token:
-                    found |= token_bits
-            bits &= found
-        for run in HAN.findall(word):
-            pieces = [run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)]
-            for piece in pieces:
-                bits &= self.words.get(piece, 0)
-            if len(run) > 2:  # pairs may match apart: check the whole run in each candidate
-                bits = _keep(bits, lambda position, run=run: run in self.texts[position])
-        if not LATIN_WORD.search(word) and not HAN.search(word):
-            bits = _keep(bits, lambda position: word in self.texts[position])
-        return bits
+    def matching(self, query: str) -> int:
+        """Guides matching a reader's query (procedures/search/index.py says how)."""
+        return self.search_results(query).bits
+
+    def search_results(self, query: str) -> Results:
+        return self.search.search(query)
 
     def page(self, bits: int, number: int, size: int) -> list[int]:
         """The publication ids of page `number` (from 1) of the guides in `bits`."""
@@ -106,15 +77,8 @@ def _positions(bits: int):
         bits ^= lowest
 
 
-def _keep(bits: int, predicate) -> int:
-    kept = 0
-    for position in _positions(bits):
-        if predicate(position):
-            kept |= 1 << position
-    return kept
-
-
 _lock = threading.Lock()
+_search_lock = threading.Lock()
 _index: GuideIndex | None = None
 
 
@@ -162,8 +126,8 @@ def _build(version) -> GuideIndex:
             "for_data_only_sim",
             "channels",
             "document_slugs",
-            "search_text",
             "is_featured",
+            "last_verified_on",
         )  # fmt: skip
     )
 
@@ -183,12 +147,9 @@ def _build(version) -> GuideIndex:
             add("channel", channel, bit)
         for document in row[8].strip("|").split("|") if row[8] else ():
             add("document", document, bit)
-        if row[10]:
+        if row[9]:
             add("featured", True, bit)
-        text = row[9] or ""
-        index.texts.append(text)
-        for token in tokens(text):
-            index.words[token] = index.words.get(token, 0) | bit
+        index.search_rows.append((row[0], row[2], row[1], row[9], row[10]))
     # A guide for a whole region (region set, carrier empty: Macau's real-name rules) applies to
     # each operator in service there, so filters, counts and carrier pages list it under each;
     # "operator" keeps each carrier's own guides (the region page lists those under it).

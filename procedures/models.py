@@ -826,3 +826,6 @@ class ProcedureEdit(models.Model):
 
     def __str__(self):
         return f"{self.procedure_id} {self.user_id} {self.at:%Y-%m-%d %H:%M}"
+
+
+from .search.models import SearchDocument, SearchTerm  # noqa: E402, F401 - search's own tables

@@ -23,6 +23,7 @@ from kb.db import PreparedQuery
 from . import listing, services
 from .filters import GuideFilter
 from .models import Carrier, Document, GuideRedirect, Procedure, Publication, Region
+from .search.results import GuideSearch, search_page
 from .snapshots import GuideView, PublishedGuidePage, Text, guide_snapshot
 
 RENDERED_BODIES = [
@@ -215,6 +216,9 @@ class GuideList:
     page: Page
     total: int
     facets: dict[str, Counter] = field(default_factory=dict)
+    query: str = ""  # the reader's search, when there is one
+    filtered: bool = False  # a filter other than the search is set
+    search: GuideSearch | None = None
 
     @property
     def form(self):
@@ -230,8 +234,6 @@ FACETS = ["region", "carrier", "kind", "sim", "channel", "document"]
 
 def _option_bits(index, filterset: GuideFilter, name: str, value) -> int:
     """The guides one filter value lets through (the index knows regions and carriers by id)."""
-    if name == "q":
-        return index.matching(value)
     if name == "region":
         return index.option("region", filterset.region_ids[value])
     if name == "carrier":
@@ -313,7 +315,11 @@ def guide_list(*, params, page_number: int = 1) -> GuideList:
     }
 
     index = listing.guide_index()
+    query = active.pop("q", "").strip()
+    found = index.search_results(query) if query else None
     selected = {name: _option_bits(index, filterset, name, value) for name, value in active.items()}
+    if found is not None:
+        selected["q"] = found.bits
     matching = index.everything
     for bits in selected.values():
         matching &= bits
@@ -323,5 +329,23 @@ def guide_list(*, params, page_number: int = 1) -> GuideList:
 
     paginator = CountedPaginator([], settings.KB_GUIDES_PER_PAGE, count=total)
     number = min(page_number, paginator.num_pages)
-    page = Page(_cards(index.page(matching, number, paginator.per_page)), number, paginator)
-    return GuideList(filterset=filterset, page=page, total=total, facets=facets)
+    search = None
+    if found is None:
+        ids = index.page(matching, number, paginator.per_page)
+    else:
+        search = search_page(
+            index, found, matching, query=query, number=number, size=paginator.per_page
+        )
+        ids = search.ids
+    cards = _cards(ids)
+    if search is not None:
+        search.attach(cards, popular=featured_guides(limit=3, index=index) if not total else [])
+    return GuideList(
+        filterset=filterset,
+        page=Page(cards, number, paginator),
+        total=total,
+        facets=facets,
+        query=query,
+        filtered=bool(active),
+        search=search,
+    )

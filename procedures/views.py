@@ -7,6 +7,7 @@ from kb.cache import tag
 
 from . import selectors
 from .rendering import render_page
+from .search.terms import RESULTS_HEADER
 
 
 def _page_number(request) -> int:
@@ -28,7 +29,11 @@ def _is_staff(request) -> bool:
 def guide_list(request):
     result = selectors.guide_list(params=request.GET, page_number=_page_number(request))
     tag(request, "guides")
-    return render_page(request, "procedures/guide_list.html", {"result": result})
+    response = render_page(request, "procedures/guide_list.html", {"result": result})
+    if result.search is not None:
+        # Counted by the search-terms log outside the page cache (procedures/search/terms.py).
+        response[RESULTS_HEADER] = str(result.search.results.bits.bit_count())
+    return response
 
 
 def guide_detail(request, slug):

@@ -82,7 +82,9 @@ def test_search_finds_text_in_any_language(client, catalogue):
     guide.title_zh_hant = "中國移動香港實名登記"
     guide.save()
     publish(guide)
-    assert titles(client.get("/en/guides/?q=實名登記")) == {"CMHK register"}
+    # The others say "register" in English only, a synonym: found, but below.
+    found = client.get("/en/guides/?q=實名登記").context["result"].page.object_list
+    assert found[0].title_en == "CMHK register"
 
 
 def test_each_option_shows_how_many_guides_it_gives(client, catalogue):

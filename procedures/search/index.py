@@ -1,0 +1,276 @@
+"""The search index of one process: every live guide's terms, scored with BM25.
+
+Built next to the list index (procedures/listing.py) and with the same positions (one per live
+guide, in display order), so a search's matches are a bitset that combines with the filters
+and their counts. Postings are numpy arrays grouped by term (guide positions as 32-bit
+integers, weighted counts as 32-bit floats: 8 bytes a posting), and scoring works on whole
+vectors, so a query costs about the same at 100 or 10,000 guides; carrier and region names
+with their aliases are added from their tables at build time.
+
+Ranking: BM25 (Robertson & Zaragoza, "The Probabilistic Relevance Framework: BM25 and Beyond",
+2009) over weighted term counts, a simple form of BM25F, with k1 = 1.2 and b = 0.75; ties go
+to featured guides, then the most recently verified.
+"""
+
+import bisect
+import math
+from array import array
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..models import Carrier, Region
+from . import documents
+from .analysis import TITLE, analyse, stem, surface_words, vocabulary
+from .models import SearchDocument
+from .query import Concept, parse
+
+K1, B = 1.2, 0.75
+NAME_WEIGHT = 4.0  # carrier and region names: between a title word and a summary word
+COMPLETIONS = 20  # terms a word typed in part may stand for
+
+
+@dataclass
+class Results:
+    """What a query found: `bits` (positions of the matching guides, as the list index's
+    bitsets), a score per position, and the concepts it was read as (for snippets and "did
+    you mean")."""
+
+    bits: int
+    scores: np.ndarray  # float, one per position (0: no match)
+    concepts: list[Concept]
+
+    @property
+    def terms(self) -> set[str]:
+        return {term for concept in self.concepts for term in concept.terms()}
+
+    def unknown_words(self) -> list[str]:
+        return [concept.unknown_word for concept in self.concepts if concept.unknown_word]
+
+
+@dataclass
+class SearchIndex:
+    size: int
+    vocabulary: dict[str, int] = field(default_factory=dict)  # term → number
+    # Postings of term t: positions docs[starts[t]:starts[t + 1]], weights alike.
+    starts: np.ndarray = field(default_factory=lambda: np.zeros(1, np.int64))
+    docs: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    weights: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
+    norms: np.ndarray = field(default_factory=lambda: np.ones(0))  # 1 - b + b * length / mean
+    order: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))  # tie-break rank
+    words: frozenset = frozenset()  # Latin words as written, 5+ letters
+    _deletions: dict | None = None
+    _sorted: tuple[list[str], list[str]] | None = None  # terms, and reversed terms, sorted
+
+    @property
+    def postings(self) -> dict[str, int]:
+        return self.vocabulary
+
+    # --- building ---------------------------------------------------------------------------
+
+    @classmethod
+    def build(cls, rows: list[tuple]) -> "SearchIndex":
+        """An index of `rows`: (publication id, carrier id, region id, is_featured,
+        last_verified_on) per live guide, in the list index's order (position = row number).
+        Analyses guides that have no stored search document yet. One pass over the stored
+        term lists, then the postings are grouped by term with numpy (one sort)."""
+        ids = [row[0] for row in rows]
+        index = cls(size=len(ids))
+        if not ids:
+            return index
+        documents.ensure_documents(ids)
+        position = {pk: number for number, pk in enumerate(ids)}
+        names, name_words = _names()
+        # Term numbers and weights go straight into compact arrays (4 bytes each): holding
+        # millions of term strings at once would cost a process hundreds of MB at its peak.
+        vocabulary: dict[str, int] = {}
+        number = vocabulary.setdefault
+        numbers, weights = array("i"), array("f")
+        owners, counts = array("i"), array("i")
+        lengths = np.zeros(len(ids))
+        words: set[str] = set(name_words)
+        stored = SearchDocument.objects.filter(analyser=documents.ANALYSER_VERSION)
+        if len(ids) <= documents.CHUNK:
+            stored = stored.filter(publication_id__in=ids)
+        for pk, text, weighted, length, latin in stored.values_list(
+            "publication_id", "terms", "weights", "length", "words"
+        ).iterator(chunk_size=200):
+            at = position.get(pk)
+            if at is None:
+                continue
+            found = [number(term, len(vocabulary)) for term in text.split()]
+            numbers.extend(found)
+            weights.extend(float(weight) for weight in weighted.split())
+            owners.append(at)
+            counts.append(len(found))
+            lengths[at] = length
+            words.update(latin.split())
+        for at, (_pk, carrier_id, region_id, _featured, _verified) in enumerate(rows):
+            extra = names.get(("carrier", carrier_id), {}) if carrier_id else {}
+            extra = extra | names.get(("region", region_id), {})
+            if extra:
+                numbers.extend(number(term, len(vocabulary)) for term in extra)
+                weights.extend(NAME_WEIGHT for _term in extra)
+                owners.append(at)
+                counts.append(len(extra))
+                lengths[at] += NAME_WEIGHT * len(extra)
+        term_numbers = np.frombuffer(numbers, dtype=np.int32)
+        grouped = np.argsort(term_numbers, kind="stable")
+        index.vocabulary = vocabulary
+        index.starts = np.searchsorted(term_numbers[grouped], np.arange(len(vocabulary) + 1))
+        index.docs = np.repeat(np.frombuffer(owners, np.int32), np.frombuffer(counts, np.int32))[
+            grouped
+        ]
+        index.weights = np.frombuffer(weights, dtype=np.float32)[grouped]
+        del term_numbers, numbers, weights
+        average = lengths.mean() or 1.0
+        index.norms = 1 - B + B * lengths / average
+        ranked = sorted(
+            range(len(rows)),
+            key=lambda at: (not rows[at][3], -(rows[at][4].toordinal() if rows[at][4] else 0), at),
+        )
+        index.order = np.empty(len(rows), np.int32)
+        index.order[ranked] = np.arange(len(rows), dtype=np.int32)
+        index.words = frozenset(words)
+        return index
+
+    # --- typo tolerance -----------------------------------------------------------------------
+
+    def corrections(self, word: str) -> list[str] | None:
+        """Indexed words one edit (insertion, deletion, substitution, or swap of neighbours)
+        from `word`; None when `word` itself is indexed."""
+        if word in self.words:
+            return None
+        if self._deletions is None:
+            deletions: dict[str, list[str]] = {}
+            for known in self.words:
+                for variant in _deletes(known) | {known}:
+                    deletions.setdefault(variant, []).append(known)
+            self._deletions = deletions
+        found = set()
+        for variant in _deletes(word) | {word}:
+            found.update(self._deletions.get(variant, ()))
+        return sorted(found, key=lambda known: (abs(len(known) - len(word)), known))[:3]
+
+    def suggestion(self, word: str) -> str | None:
+        """The indexed word closest to `word` (up to two edits), for "did you mean"."""
+        self.corrections(word)  # builds the table of deletions
+        candidates = set()
+        for variant in _deletes(word) | {word}:
+            for deeper in _deletes(variant) | {variant}:
+                candidates.update(self._deletions.get(deeper, ()))
+        return min(candidates, key=lambda known: (abs(len(known) - len(word)), known), default=None)
+
+    def completions(self, text: str, limit: int = COMPLETIONS) -> list[str]:
+        """Indexed terms that start with `text` (a Latin word as typed, or its stem); for one
+        Chinese character, the character pairs that start or end with it. Shortest first."""
+        if self._sorted is None:
+            terms = sorted(self.postings)
+            self._sorted = (terms, sorted(term[::-1] for term in terms))
+        terms, backwards = self._sorted
+        found = set(_prefixed(terms, text))
+        if text.isalpha() and text.isascii():
+            found.update(_prefixed(terms, stem(text)))
+        elif len(text) == 1:
+            found.update(term[::-1] for term in _prefixed(backwards, text))
+        found.discard(text)
+        return sorted(found, key=lambda term: (len(term), term))[:limit]
+
+    # --- searching ----------------------------------------------------------------------------
+
+    def _bm25(self, term: str) -> np.ndarray | None:
+        """BM25 of `term` for every position (0 where absent), or None if no guide has it."""
+        number = self.vocabulary.get(term)
+        if number is None:
+            return None
+        low, high = self.starts[number], self.starts[number + 1]
+        counts = np.bincount(self.docs[low:high], self.weights[low:high], minlength=self.size)
+        found = np.count_nonzero(counts)  # guides, not postings: a name and a text may share
+        idf = math.log(1 + (self.size - found + 0.5) / (found + 0.5))
+        return idf * counts * (K1 + 1) / (counts + K1 * self.norms)
+
+    def _concept_scores(self, concept: Concept) -> np.ndarray:
+        """Per position, the best score of the concept's alternatives (0: not found)."""
+        best = np.zeros(self.size)
+        for alternative in concept.alternatives:
+            scored = [self._bm25(term) for term in alternative.required]
+            if not scored or any(vector is None for vector in scored):
+                continue
+            found = np.logical_and.reduce([vector > 0 for vector in scored])
+            if not found.any():
+                continue
+            total = np.sum(scored, axis=0)
+            # In the title too: the title's own BM25 is added (a simple BM25F, title field).
+            extras = [self._bm25(TITLE + term) for term in alternative.required]
+            # A whole Chinese word, beyond its character pairs, ranks a phrase above its parts.
+            extras += [self._bm25(term) for term in alternative.bonus]
+            for vector in extras:
+                if vector is not None:
+                    total += vector
+            np.maximum(best, np.where(found, total * alternative.weight, 0.0), out=best)
+        return best
+
+    def search(self, query: str) -> Results:
+        """The guides matching `query`: those holding every concept of it; when none does, those
+        holding all but one (a question with one word no guide uses still finds something).
+        Concepts no guide holds at all (a word never used) are left out; a lone Chinese
+        character only adds to the score."""
+        concepts = parse(query, lexicon=self)
+        per_concept = [self._concept_scores(concept) for concept in concepts]
+        kept = [(c, s) for c, s in zip(concepts, per_concept, strict=True) if s.any()]
+        needed = [s for c, s in kept if not c.optional] or [s for _c, s in kept]
+        scores = np.zeros(self.size)
+        if needed:
+            present = np.sum([vector > 0 for vector in needed], axis=0)
+            total = np.sum(needed, axis=0)
+            scores = np.where(present == len(needed), total, 0.0)
+            if not scores.any() and len(needed) > 1:
+                scores = np.where(present >= len(needed) - 1, total, 0.0)
+            for concept, extra in kept:
+                if concept.optional and len(needed) < len(kept):
+                    scores = np.where(scores > 0, scores + extra, 0.0)
+        return Results(bits=_bits(scores > 0), scores=scores, concepts=concepts)
+
+    def ranked(self, results: Results, bits: int, start: int, count: int) -> list[int]:
+        """Positions `start` to `start + count` of the guides in `bits`, best first."""
+        chosen = np.flatnonzero(_mask(bits, self.size))
+        if not len(chosen):
+            return []
+        scores = np.round(results.scores[chosen], 6)
+        best_first = np.lexsort((self.order[chosen], -scores))
+        return [int(at) for at in chosen[best_first[start : start + count]]]
+
+
+def _bits(mask: np.ndarray) -> int:
+    return int.from_bytes(np.packbits(mask, bitorder="little").tobytes(), "little")
+
+
+def _mask(bits: int, size: int) -> np.ndarray:
+    raw = np.frombuffer(bits.to_bytes((size + 7) // 8 or 1, "little"), dtype=np.uint8)
+    return np.unpackbits(raw, bitorder="little")[:size].astype(bool)
+
+
+def _prefixed(terms: list[str], prefix: str) -> list[str]:
+    start = bisect.bisect_left(terms, prefix)
+    end = bisect.bisect_left(terms, prefix + "\U0010ffff")
+    return terms[start : min(end, start + 4 * COMPLETIONS)]
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _names() -> tuple[dict[tuple[str, int], dict[str, float]], set[str]]:
+    """Weighted terms of each carrier's and region's names in every language and its aliases
+    (data/synonyms.yaml), keyed ("carrier" | "region", id); and their Latin words."""
+    aliases = vocabulary()["aliases"]
+    found, words = {}, set()
+    for kind, model in (("carrier", Carrier), ("region", Region)):
+        for row in model.objects.values("pk", "slug", "name_zh_hans", "name_zh_hant", "name_en"):
+            texts = [row["name_zh_hans"], row["name_zh_hant"], row["name_en"]]
+            texts += [str(alias) for alias in aliases[f"{kind}s"].get(row["slug"], ())]
+            terms = {term for text in texts if text for term in analyse(text)}
+            found[(kind, row["pk"])] = dict.fromkeys(terms, NAME_WEIGHT)
+            for text in texts:
+                words |= surface_words(text or "")
+    return found, words
