@@ -7,6 +7,7 @@ from reversion.models import Revision
 from kb import cache as page_cache
 from procedures import listing
 from procedures.models import Carrier, Document, ImportedState, Procedure, Region
+from procedures.search import terms as search_terms
 
 
 @pytest.fixture(autouse=True)
@@ -18,6 +19,7 @@ def _fast_and_isolated(settings, tmp_path):
     cache.clear()  # pages are cached in tests as in production; each test starts empty
     page_cache.forget_versions()
     listing.forget()
+    search_terms.forget()  # counts written by one test never land in another's queries
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()

@@ -12,6 +12,7 @@ written to the database at most every KB_SEARCH_TERMS_FLUSH_SECONDS.
 """
 
 import atexit
+import contextlib
 import datetime
 import re
 import threading
@@ -20,7 +21,7 @@ from collections import Counter
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F, Q, Sum
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -89,7 +90,24 @@ def _add(day, language, query, searches, zero) -> None:
         rows.update(searches=F("searches") + searches, zero_results=F("zero_results") + zero)
 
 
-atexit.register(lambda: _tally and flush())
+def forget() -> None:
+    """Drop this process's unwritten counts and start the flush clock again (tests start each
+    from an empty database, as `listing.forget` does for the guide index)."""
+    global _last_flush
+    with _lock:
+        _tally.clear()
+        _last_flush = time.monotonic()
+
+
+def _flush_at_exit() -> None:
+    # A process may end after its database went away (a test run, a stopped server): the
+    # counts are lost then, quietly; they are statistics, never content.
+    if _tally:
+        with contextlib.suppress(DatabaseError):
+            flush()
+
+
+atexit.register(_flush_at_exit)
 
 
 class SearchTermsMiddleware:
