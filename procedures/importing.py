@@ -4,7 +4,8 @@ An import never overwrites what someone changed after it. Each object it writes 
 sources, a carrier with its numbers, a document, a guide with its rows) is remembered by a
 fingerprint of what it wrote (`ImportedState`); an object that no longer matches its fingerprint,
 or that an editor made, is left alone and reported as skipped (procedures/import_state.py).
-`force=True` overwrites them, and the report names each one. Importing the same content twice changes nothing.
+`force=True` overwrites them, and the report names each one. Importing the same content twice
+changes nothing.
 
 Guides may absorb others (`redirect_from: [old-slug, …]`): the old addresses answer with a
 permanent redirect (`GuideRedirect`), and an absorbed guide the import made is archived.
