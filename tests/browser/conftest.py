@@ -57,6 +57,15 @@ def _open_page(chromium, live_server, **options):
     return context, page
 
 
+def follow(page, target) -> None:
+    """Click `target` (a locator) and return once the page it opens has loaded.
+
+    A bare click returns when the navigation starts, so a test reading the page right after
+    it may read the old page, or a blank one in between (CI saw an empty message list)."""
+    with page.expect_navigation(wait_until="load"):
+        target.click()
+
+
 @pytest.fixture
 def page(chromium, live_server):
     context, page = _open_page(chromium, live_server)

@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from procedures.models import Procedure, Region
+from .conftest import follow
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -46,7 +47,7 @@ def test_an_editor_writes_publishes_and_reads_a_guide(page):
     for language, texts in TEXTS.items():
         switch_language(page, language)
         page.fill(f"#id_name_{language.replace('-', '_')}", texts["carrier"])
-    page.get_by_role("button", name="Save", exact=True).click()
+    follow(page, page.get_by_role("button", name="Save", exact=True))
     assert "was added successfully" in page.locator(".messagelist").inner_text()
 
     page.goto("/en/admin/procedures/procedure/add/")
@@ -84,7 +85,7 @@ def test_an_editor_writes_publishes_and_reads_a_guide(page):
         switch_language(page, language)
         page.fill(f"#id_sources-0-title_{language.replace('-', '_')}", "Regulator")
     page.fill("#id_sources-0-url", "https://regulator.example/")
-    page.get_by_role("button", name="Save and continue editing").first.click()
+    follow(page, page.get_by_role("button", name="Save and continue editing").first)
     # The click returns once the next page starts arriving: wait for its message or errors.
     page.wait_for_selector(".messagelist, .errornote")
     assert "was added successfully" in page.content(), page.locator(
@@ -94,19 +95,19 @@ def test_an_editor_writes_publishes_and_reads_a_guide(page):
     # Drag the second online step above the first.
     steps = page.locator("#steps-group .inline-related.has_original h3")
     steps.nth(1).drag_to(steps.nth(0))
-    page.get_by_role("button", name="Save and continue editing").first.click()
+    follow(page, page.get_by_role("button", name="Save and continue editing").first)
     assert "was changed successfully" in page.locator(".messagelist").inner_text()
     guide = Procedure.objects.get(slug="test-real-name")
     assert list(guide.steps.values_list("title_en", flat=True)) == [
         "Upload a photo", "Prepare your ID", "Go to a store"
     ]  # fmt: skip
 
-    page.get_by_role("link", name="Publish…").click()
+    follow(page, page.get_by_role("link", name="Publish…"))
     page.fill("#id_change_note_en", "First version")
-    page.get_by_role("button", name="Publish").click()
+    follow(page, page.get_by_role("button", name="Publish"))
     assert "is published" in page.locator(".messagelist").inner_text()
 
-    page.get_by_role("link", name="View on site").click()
+    follow(page, page.get_by_role("link", name="View on site"))
     page.wait_for_url("**/en/guides/test-real-name/?preview=1")
     assert page.locator("h1").inner_text() == TEXTS["en"]["title"]
 

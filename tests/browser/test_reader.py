@@ -10,7 +10,7 @@ from django.utils.translation import gettext, override
 from kb.languages import HTML_LANG
 from procedures.models import Procedure, Publication
 
-from .conftest import screenshot
+from .conftest import follow, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,11 +33,11 @@ def test_a_reader_filters_opens_a_guide_and_switches_language(page, demo, start,
     names = dict(settings.LANGUAGES)
     main, all_guides, show = labels(start, "Main", "All guides", "Show guides")
     page.goto(f"/{start}/")
-    page.get_by_role("navigation", name=main).get_by_role("link", name=all_guides).click()
+    follow(page, page.get_by_role("navigation", name=main).get_by_role("link", name=all_guides))
     page.select_option("#id_region", "macau")
-    page.get_by_role("button", name=show).click()
+    follow(page, page.get_by_role("button", name=show))
     page.select_option("#id_carrier", "ctm")
-    page.get_by_role("button", name=show).click()
+    follow(page, page.get_by_role("button", name=show))
     assert re.search(r"region=macau", page.url) and "carrier=ctm" in page.url
     guides = page.locator(".card-title a")
     links = [guides.nth(i).get_attribute("href") for i in range(guides.count())]
@@ -56,7 +56,7 @@ def test_a_reader_filters_opens_a_guide_and_switches_language(page, demo, start,
 
     # Switching language on the filtered list keeps the filters.
     (language,) = labels(start, "Language")
-    page.get_by_role("navigation", name=language).get_by_role("link", name=names[on_list]).click()
+    follow(page, page.get_by_role("navigation", name=language).get_by_role("link", name=names[on_list]))
     assert page.url.split("?")[0].endswith(f"/{on_list}/guides/")
     assert "region=macau" in page.url and "carrier=ctm" in page.url
     assert page.locator("html").get_attribute("lang") == HTML_LANG[on_list]
@@ -64,11 +64,11 @@ def test_a_reader_filters_opens_a_guide_and_switches_language(page, demo, start,
     assert page.locator(".card-title a").count() == len(links)
 
     # Switching language on a guide keeps the guide.
-    page.locator(".card-title a").first.click()
+    follow(page, page.locator(".card-title a").first)
     guide_path = page.url.split(f"/{on_list}/")[1]
     title = page.locator("h1").inner_text()
     (language,) = labels(on_list, "Language")
-    page.get_by_role("navigation", name=language).get_by_role("link", name=names[on_guide]).click()
+    follow(page, page.get_by_role("navigation", name=language).get_by_role("link", name=names[on_guide]))
     assert page.url.endswith(f"/{on_guide}/" + guide_path)
     assert page.locator("html").get_attribute("lang") == HTML_LANG[on_guide]
     assert page.locator("h1").inner_text() not in ("", title)  # the same guide, translated
@@ -80,7 +80,7 @@ def test_every_guide_reads_and_filters_work_without_javascript(page_without_java
     page.goto("/zh-hans/guides/?sim=esim")
     assert "找到" in page.locator("#results-heading").inner_text()
     page.select_option("#id_region", "hong-kong")
-    page.locator(".filters button[type=submit]").click()
+    follow(page, page.locator(".filters button[type=submit]"))
     assert "region=hong-kong" in page.url and "sim=esim" in page.url
     assert page.locator(".card-title a").count() > 0
 
