@@ -16,13 +16,11 @@ from functools import cache, cached_property
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import conditional_escape, escape, format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
 from kb.languages import html_lang
-from kb.links import is_web_url
-from kb.markdown import markdown_for_readers
 
 from . import conversion
 from .models import Channel, Note, Procedure, PublicationPage, SimType, SourceLanguage
@@ -288,10 +286,6 @@ def pick(translations: dict, language: str | None = None) -> Text:
     return text
 
 
-def _markdown(text) -> SafeString:
-    return marked(text, markdown_for_readers(text))
-
-
 def marked(text, html=None) -> SafeString:
     """A text for the page, wrapped with its real language when it stands in for another or
     was converted by machine (screen readers then read it right; readers see a mark)."""
@@ -386,106 +380,6 @@ class GuideView:
             for change in self.content.get("changes", [])
             if pick(change["note"])
         ]
-
-    # --- The repeated parts of the page, rendered in Python: the same markup the template
-    # would give, at a fraction of the cost for a guide of 40 steps.
-
-    @cached_property
-    def documents_html(self) -> SafeString:
-        items = [
-            format_html(
-                '<li><label><input type="checkbox"> {}{}</label></li>',
-                marked(item.name),
-                format_html(' <span class="muted">({})</span>', marked(item.note))
-                if item.note
-                else "",
-            )
-            for item in self.documents
-        ]
-        return format_html('<ul class="checklist">{}</ul>', mark_safe("".join(items)))  # noqa: S308
-
-    @cached_property
-    def steps_html(self) -> SafeString:
-        sections = []
-        for channel, steps in self.steps_by_channel:
-            label = gettext("Step %(number)s")
-            # Plain f-strings around escaped parts: a guide has up to 40 steps in 3 languages.
-            items = "".join(
-                '<li class="step"><details open><summary><span class="step-number">'
-                f"{escape(label % {'number': number})}</span> "
-                f'<span class="step-title">{marked(step.title)}</span></summary>'
-                f'<div class="step-body">{_markdown(step.body)}</div></details></li>'
-                for number, step in enumerate(steps, start=1)
-            )
-            sections.append(
-                format_html(
-                    '<section class="channel" id="channel-{0}" '
-                    'aria-labelledby="channel-{0}-heading">'
-                    '<h3 id="channel-{0}-heading">{1}</h3><ol class="step-list">{2}</ol></section>',
-                    channel.value,
-                    channel.label,
-                    mark_safe(items),  # noqa: S308 - built with format_html
-                )
-            )
-        return mark_safe("".join(sections))  # noqa: S308 - built with format_html
-
-    def _notes_html(self, kind: str, css: str = "note") -> SafeString:
-        return mark_safe(  # noqa: S308 - built with format_html
-            "".join(
-                format_html('<div class="{}">{}</div>', css, _markdown(note.body))
-                for note in self.notes_of_kind[kind]
-            )
-        )
-
-    @cached_property
-    def notes_before_html(self):
-        return self._notes_html(Note.Kind.BEFORE)
-
-    @cached_property
-    def notes_after_html(self):
-        return self._notes_html(Note.Kind.AFTER)
-
-    @cached_property
-    def trouble_html(self):
-        return self._notes_html(Note.Kind.TROUBLE)
-
-    @cached_property
-    def warnings_html(self):
-        return self._notes_html(Note.Kind.WARNING, "note note-warning") + self._notes_html(
-            Note.Kind.TIP, "note note-tip"
-        )
-
-    @cached_property
-    def faqs_html(self) -> SafeString:
-        return mark_safe(  # noqa: S308 - built with format_html
-            "".join(
-                format_html(
-                    '<details class="faq"><summary>{}</summary><div>{}</div></details>',
-                    marked(faq.question),
-                    _markdown(faq.answer),
-                )
-                for faq in self.faqs
-            )
-        )
-
-    @cached_property
-    def sources_html(self) -> SafeString:
-        items = "".join(
-            format_html(
-                '<li>{} <span class="muted">({})</span></li>',
-                format_html(
-                    '<a href="{}" rel="noopener" hreflang="{}">{}</a>',
-                    source.url,
-                    source.language,
-                    marked(source.title),
-                )
-                if is_web_url(source.url)
-                else marked(source.title),
-                source.get_language_display(),
-            )
-            for source in self.sources
-        )
-        return format_html("<ul>{}</ul>", mark_safe(items))  # noqa: S308 - built with format_html
 
     def __getattr__(self, name):
         try:
