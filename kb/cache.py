@@ -87,7 +87,7 @@ def bump(*tags: str) -> None:
 
 
 def _write_versions(tags) -> None:
-    from .models import CacheTag
+    from kb.models import CacheTag
 
     now = time.time_ns()
     CacheTag.objects.bulk_create(
@@ -119,7 +119,7 @@ def schedule_go_live(when) -> None:
 def _lower_next_go_live(moment: int) -> None:
     """Make `moment` the next go-live time unless an earlier one is waiting (including one that
     has passed and not been handled yet: the next request handles it)."""
-    from .models import CacheTag
+    from kb.models import CacheTag
 
     CacheTag.objects.bulk_create([CacheTag(name=NEXT_GO_LIVE, version=0)], ignore_conflicts=True)
     CacheTag.objects.filter(name=NEXT_GO_LIVE).filter(Q(version=0) | Q(version__gt=moment)).update(
@@ -132,7 +132,7 @@ def _go_live_passed(seen: int) -> None:
     """The next go-live time `seen` has passed: every page may show what went live. The time is
     cleared (unless another request did it first), then the next one is looked up afterwards, so
     a publication scheduled while this ran is not missed."""
-    from .models import CacheTag
+    from kb.models import CacheTag
 
     bump(EVERYTHING)
     CacheTag.objects.filter(name=NEXT_GO_LIVE, version=seen).update(version=0)
@@ -359,7 +359,7 @@ class PageCacheMiddleware:
         current = versions(tags)
         missing = [name for name in tags if name not in current]
         if missing:
-            from .models import CacheTag
+            from kb.models import CacheTag
 
             # Content never changed yet: version 1, older than any change to come.
             CacheTag.objects.bulk_create(

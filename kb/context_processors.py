@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from .languages import html_lang
+from kb.languages import html_lang
 
 
 def site(request):

@@ -4,11 +4,10 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from kb import views
+from kb.cache import tagged
+from kb.sitemaps import SITEMAPS
 from procedures.api.urls import prefixed
-
-from . import views
-from .cache import tagged
-from .sitemaps import SITEMAPS
 
 urlpatterns = [
     path("sitemap.xml", tagged("guides")(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),

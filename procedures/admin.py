@@ -30,9 +30,9 @@ from modeltranslation.utils import build_localized_fieldname
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from . import history, refresh, services, translation_status
-from .exchange.admin import EXPORT_ACTIONS
-from .models import (
+from procedures import history, refresh, services, translation_status
+from procedures.exchange.admin import EXPORT_ACTIONS
+from procedures.models import (
     Carrier,
     ContactNumber,
     Document,
@@ -49,7 +49,7 @@ from .models import (
     Step,
     TranslationStatus,
 )
-from .snapshots import LANGUAGE_CODES
+from procedures.snapshots import LANGUAGE_CODES
 
 admin.site.site_header = _("SIM & eSIM Guide: editing")
 admin.site.index_template = "admin/kb_index.html"  # links the translation dashboard
@@ -989,4 +989,4 @@ class PublicationAdmin(admin.ModelAdmin):
         return False
 
 
-from .search import admin as search_admin  # noqa: E402, F401 - the search-terms report
+from procedures.search import admin as search_admin  # noqa: E402, F401 - the search-terms report

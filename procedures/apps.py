@@ -9,13 +9,12 @@ class ProceduresConfig(AppConfig):
 
     def ready(self):
         from kb import readers
-
-        from . import (
+        from procedures import (
             filters,
             signals,  # noqa: F401 - connects the page cache's invalidation
             texts,
         )
-        from .search import documents as search_documents
+        from procedures.search import documents as search_documents
 
         texts.connect()
         # The guide list's filters, search and page number make different pages; nothing else.

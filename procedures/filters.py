@@ -10,9 +10,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from kb.languages import html_lang
-
-from .models import Channel, Procedure, Publication, SimType
-from .snapshots import Text, field_text, seen_marked
+from procedures.models import Channel, Procedure, Publication, SimType
+from procedures.snapshots import Text, field_text, seen_marked
 
 MAX_QUERY_LENGTH = 100
 

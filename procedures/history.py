@@ -13,8 +13,8 @@ from modeltranslation.utils import build_localized_fieldname
 from reversion.models import Version
 from reversion.signals import post_revision_commit
 
-from . import textdiff
-from .models import (
+from procedures import textdiff
+from procedures.models import (
     Carrier,
     ContactNumber,
     Document,
@@ -29,8 +29,8 @@ from .models import (
     Source,
     Step,
 )
-from .snapshots import LANGUAGE_CODES
-from .texts import text_in
+from procedures.snapshots import LANGUAGE_CODES
+from procedures.texts import text_in
 
 # Registered here, imported by admin.py before the admin classes: after modeltranslation has added
 # the translation fields (so every language is recorded), before VersionAdmin would register the

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from django.db.models import Model
 from reversion.models import Version
 
-from .models import Carrier, Document, ImportedState, Procedure, Region
-from .texts import translated_fields
+from procedures.models import Carrier, Document, ImportedState, Procedure, Region
+from procedures.texts import translated_fields
 
 # The comment of every revision an import records (loaddemo adds the file's name).
 IMPORT_COMMENT = "Demo content:"

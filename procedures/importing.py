@@ -18,9 +18,8 @@ from django.db.models import Model
 from modeltranslation.utils import build_localized_fieldname
 
 from kb.links import is_web_url
-
-from . import translation_status
-from .import_state import (  # noqa: F401 - ContentError, ImportReport, IMPORT_COMMENT: the API
+from procedures import translation_status
+from procedures.import_state import (  # noqa: F401 - ContentError, ImportReport, IMPORT_COMMENT: the API
     IMPORT_COMMENT,
     ContentError,
     ImportReport,
@@ -28,7 +27,7 @@ from .import_state import (  # noqa: F401 - ContentError, ImportReport, IMPORT_C
     remember,
     target,
 )
-from .models import (
+from procedures.models import (
     DEFAULT_REVIEW_INTERVAL_DAYS,
     Carrier,
     ContactNumber,
@@ -44,7 +43,7 @@ from .models import (
     Source,
     Step,
 )
-from .services import (
+from procedures.services import (
     WorkflowError,
     guide_snapshot,
     live_publication,
@@ -53,8 +52,8 @@ from .services import (
     publication_values,
     working_copy,
 )
-from .snapshots import LANGUAGE_CODES
-from .texts import translated_fields
+from procedures.snapshots import LANGUAGE_CODES
+from procedures.texts import translated_fields
 
 # The comment of every revision an import records (loaddemo adds the file's name).
 

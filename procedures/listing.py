@@ -20,9 +20,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from kb.cache import EVERYTHING, current_versions
-
-from .models import Carrier, Publication, SimType
-from .search.index import Results, SearchIndex
+from procedures.models import Carrier, Publication, SimType
+from procedures.search.index import Results, SearchIndex
 
 SIM_FLAGS = {SimType.ESIM: 4, SimType.PHYSICAL: 5, SimType.DATA_ONLY: 6}
 

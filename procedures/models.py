@@ -495,8 +495,8 @@ class Publication(models.Model):
     @property
     def card(self):
         """This guide's card in lists, in the reader's language (load `page` with it)."""
-        from .rendering import render_card, render_stamp
-        from .snapshots import seen_marked_in
+        from procedures.rendering import render_card, render_stamp
+        from procedures.snapshots import seen_marked_in
 
         if self.rendered_stamp == render_stamp() and self.page.rendered_card:
             # Its marked texts count in the notice of the page it is shown on.
@@ -828,4 +828,4 @@ class ProcedureEdit(models.Model):
         return f"{self.procedure_id} {self.user_id} {self.at:%Y-%m-%d %H:%M}"
 
 
-from .search.models import SearchDocument, SearchTerm  # noqa: E402, F401 - search's own tables
+from procedures.search.models import SearchDocument, SearchTerm  # noqa: E402, F401 - search's own tables

@@ -16,10 +16,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from kb import cache
-
-from .models import Carrier, Document, Publication, PublicationPage, Region
-from .services import publication_render, search_text
-from .snapshots import carrier_block, region_block, translated_texts
+from procedures.models import Carrier, Document, Publication, PublicationPage, Region
+from procedures.services import publication_render, search_text
+from procedures.snapshots import carrier_block, region_block, translated_texts
 
 _local = threading.local()
 

@@ -20,8 +20,7 @@ from django.utils import translation
 from django.utils.safestring import mark_safe
 
 from kb.languages import html_lang
-
-from .snapshots import LANGUAGE_CODES, SNAPSHOT_FORMAT, Seen, watching_translations
+from procedures.snapshots import LANGUAGE_CODES, SNAPSHOT_FORMAT, Seen, watching_translations
 
 BODY_TEMPLATE = "procedures/includes/guide_body.html"
 NOTICE_TEMPLATE = "procedures/includes/translation_notice.html"

@@ -19,12 +19,11 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from kb.db import PreparedQuery
-
-from . import listing, services
-from .filters import GuideFilter
-from .models import Carrier, Document, GuideRedirect, Procedure, Publication, Region
-from .search.results import GuideSearch, search_page
-from .snapshots import GuideView, PublishedGuidePage, Text, guide_snapshot
+from procedures import listing, services
+from procedures.filters import GuideFilter
+from procedures.models import Carrier, Document, GuideRedirect, Procedure, Publication, Region
+from procedures.search.results import GuideSearch, search_page
+from procedures.snapshots import GuideView, PublishedGuidePage, Text, guide_snapshot
 
 RENDERED_BODIES = [
     f"page__rendered_body_{code.replace('-', '_')}" for code, _ in settings.LANGUAGES

@@ -16,9 +16,8 @@ from django.utils.translation import ngettext
 from modeltranslation.utils import build_localized_fieldname
 
 from kb import cache as page_cache
-
-from . import conversion, history, translation_status
-from .models import (
+from procedures import conversion, history, translation_status
+from procedures.models import (
     Carrier,
     Document,
     GuideRedirect,
@@ -31,12 +30,12 @@ from .models import (
     Region,
     TranslationStatus,
 )
-from .snapshots import (
+from procedures.snapshots import (
     LANGUAGE_CODES,
     GuideView,
     guide_snapshot,
 )
-from .texts import text_in
+from procedures.texts import text_in
 
 # Rows are moved this far out of the way while their parent's rows are renumbered.
 _POSITION_OFFSET = 1_000_000
@@ -510,7 +509,7 @@ def procedure_restore(*, procedure: Procedure, version, user) -> list[str]:
 
 def publication_rendered_fields(publication: Publication) -> dict[str, str]:
     """A publication's page body and card in every language, as PublicationPage fields."""
-    from .rendering import render_all_languages, render_body, render_card
+    from procedures.rendering import render_all_languages, render_body, render_card
 
     content = publication.page.content
     bodies = render_all_languages(
@@ -524,7 +523,7 @@ def publication_rendered_fields(publication: Publication) -> dict[str, str]:
 
 def publication_render(publication: Publication) -> None:
     """Render and store a publication's page body and card in every language."""
-    from .rendering import render_stamp
+    from procedures.rendering import render_stamp
 
     PublicationPage.objects.filter(pk=publication.pk).update(
         **publication_rendered_fields(publication)

@@ -6,9 +6,8 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from kb import cache
-
-from . import refresh, translation_status
-from .models import Carrier, ContactNumber, Document, Procedure, Region, RegionSource
+from procedures import refresh, translation_status
+from procedures.models import Carrier, ContactNumber, Document, Procedure, Region, RegionSource
 
 
 @receiver(post_save, sender=Carrier)

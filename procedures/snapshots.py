@@ -21,10 +21,9 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
 from kb.languages import html_lang
-
-from . import conversion
-from .models import Channel, Note, Procedure, PublicationPage, SimType, SourceLanguage
-from .texts import text_in
+from procedures import conversion
+from procedures.models import Channel, Note, Procedure, PublicationPage, SimType, SourceLanguage
+from procedures.texts import text_in
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 SNAPSHOT_FORMAT = 1
@@ -103,7 +102,7 @@ def _translation_facts(procedure: Procedure):
     """The machine-converted texts nobody reviewed yet, and per language what is stale."""
     from django.db.models import Count, Max
 
-    from .models import FieldTranslation, TranslationStatus
+    from procedures.models import FieldTranslation, TranslationStatus
 
     rows = FieldTranslation.objects.filter(procedure_id=procedure.pk)
     machine = set(
@@ -358,7 +357,7 @@ class GuideView:
     @property
     def body(self) -> SafeString:
         """The page body, rendered now (previews, and pages stored by older code)."""
-        from .rendering import render_body
+        from procedures.rendering import render_body
 
         return mark_safe(render_body(self))  # noqa: S308 - rendered from a template
 
@@ -472,7 +471,7 @@ class PublishedGuidePage:
 
     @property
     def body(self) -> SafeString:
-        from .rendering import render_stamp
+        from procedures.rendering import render_stamp
 
         if self.publication.rendered_stamp == render_stamp():
             stored = self.publication.stored_body

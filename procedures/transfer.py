@@ -31,8 +31,7 @@ from modeltranslation.translator import NotRegistered, translator
 from modeltranslation.utils import fallbacks
 
 from kb import cache
-
-from . import listing
+from procedures import listing
 
 FORMAT = "sim-esim-kb"
 VERSION = 1

@@ -3,7 +3,7 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import (
+from procedures.models import (
     Carrier,
     ContactNumber,
     Document,

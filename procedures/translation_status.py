@@ -14,10 +14,10 @@ from django.db import models, transaction
 from django.utils import timezone
 from modeltranslation.translator import translator
 
-from .models import FieldTranslation, Procedure, Publication, PublicationPage
-from .models import TranslationStatus as Status
-from .snapshots import LANGUAGE_CODES
-from .texts import text_in
+from procedures.models import FieldTranslation, Procedure, Publication, PublicationPage
+from procedures.models import TranslationStatus as Status
+from procedures.snapshots import LANGUAGE_CODES
+from procedures.texts import text_in
 
 DEFAULT = LANGUAGE_CODES[0]
 # Derived from the content, never edited: no translation status of their own.

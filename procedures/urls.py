@@ -1,8 +1,7 @@
 from django.urls import path
 
 from kb.cache import tagged
-
-from . import feeds, views
+from procedures import feeds, views
 
 app_name = "procedures"
 

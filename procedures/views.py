@@ -4,10 +4,9 @@ from django.urls import reverse
 from django.utils.http import http_date
 
 from kb.cache import tag
-
-from . import selectors
-from .rendering import render_page
-from .search.terms import RESULTS_HEADER
+from procedures import selectors
+from procedures.rendering import render_page
+from procedures.search.terms import RESULTS_HEADER
 
 
 def _page_number(request) -> int:

@@ -3,7 +3,7 @@ LocaleMiddleware takes the language from Accept-Language and leaves 404s as they
 
 from django.urls import path
 
-from .urls import negotiated
+from procedures.api.urls import negotiated
 
 urlpatterns = [path("api/v1/", negotiated.urls)]
 handler404 = "procedures.api.urls.not_found"

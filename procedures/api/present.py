@@ -8,12 +8,12 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import get_language
 
-from ..models import Carrier as CarrierRow
-from ..models import Channel, Publication
-from ..models import Region as RegionRow
-from ..snapshots import field_text, pick
-from . import schemas
-from .schemas import optional_text, text
+from procedures.api import schemas
+from procedures.api.schemas import optional_text, text
+from procedures.models import Carrier as CarrierRow
+from procedures.models import Channel, Publication
+from procedures.models import Region as RegionRow
+from procedures.snapshots import field_text, pick
 
 
 def _absolute(request, path: str) -> str:

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel as Schema  # plain pydantic: no ORM getter, a fraction of the cost
 
-from ..snapshots import Text as ShownText
+from procedures.snapshots import Text as ShownText
 
 Language = Literal["zh-hans", "zh-hant", "en"]
 API_FORMAT = 1  # bumped when a response shape changes incompatibly

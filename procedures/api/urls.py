@@ -10,7 +10,7 @@ from ninja import NinjaAPI, Swagger
 from ninja.errors import HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 
-from . import views
+from procedures.api import views
 
 DESCRIPTION = (
     "Read-only access to the live SIM and eSIM guides, regions and carriers. Every text an "

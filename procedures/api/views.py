@@ -18,11 +18,10 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from kb.cache import tag
-
-from .. import selectors
-from ..filters import MAX_QUERY_LENGTH
-from ..models import Carrier, Channel, Procedure, Region, SimType
-from . import present, schemas
+from procedures import selectors
+from procedures.api import present, schemas
+from procedures.filters import MAX_QUERY_LENGTH
+from procedures.models import Carrier, Channel, Procedure, Region, SimType
 
 # Answered by middleware.ApiMiddleware when a client address sends too many requests.
 LIMITED = {429: schemas.Error}

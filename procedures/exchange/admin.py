@@ -8,9 +8,9 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from ..snapshots import LANGUAGE_CODES
-from .services import ExchangeError, exchange_export
-from .units import LANGUAGES
+from procedures.exchange.services import ExchangeError, exchange_export
+from procedures.exchange.units import LANGUAGES
+from procedures.snapshots import LANGUAGE_CODES
 
 
 def _export_action(language: str):

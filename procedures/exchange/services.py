@@ -15,13 +15,21 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import services, translation_status
-from ..models import FieldTranslation, Procedure
-from ..models import TranslationStatus as Status
-from ..texts import column, text_in
-from ..translation_status import fingerprint
-from . import xliff
-from .units import DEFAULT_SOURCE, LANGUAGES, Group, fill_units, groups_for, parse_unit_id, statuses
+from procedures import services, translation_status
+from procedures.exchange import xliff
+from procedures.exchange.units import (
+    DEFAULT_SOURCE,
+    LANGUAGES,
+    Group,
+    fill_units,
+    groups_for,
+    parse_unit_id,
+    statuses,
+)
+from procedures.models import FieldTranslation, Procedure
+from procedures.models import TranslationStatus as Status
+from procedures.texts import column, text_in
+from procedures.translation_status import fingerprint
 
 STATE_RANK = {"initial": 0, "translated": 1, "reviewed": 2, "final": 3}
 

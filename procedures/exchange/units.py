@@ -12,8 +12,8 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model
 
-from .. import translation_status
-from ..models import (
+from procedures import translation_status
+from procedures.models import (
     Carrier,
     ContactNumber,
     Document,
@@ -27,8 +27,8 @@ from ..models import (
     Source,
     Step,
 )
-from ..models import TranslationStatus as Status
-from ..texts import text_in
+from procedures.models import TranslationStatus as Status
+from procedures.texts import text_in
 
 LANGUAGES = dict(settings.LANGUAGES)
 EXCHANGE_FORMAT = 1  # written into every file; bumped when the meaning of ids or notes changes

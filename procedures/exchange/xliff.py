@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from lxml import etree
 from translate.storage import xliff2
 
-from ..models import TranslationStatus as Status
-from ..translation_status import fingerprint
-from .units import EXCHANGE_FORMAT, Group
+from procedures.exchange.units import EXCHANGE_FORMAT, Group
+from procedures.models import TranslationStatus as Status
+from procedures.translation_status import fingerprint
 
 STATE_OF_STATUS = {
     Status.MISSING: "initial",

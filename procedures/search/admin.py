@@ -7,8 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
-from . import terms
-from .models import SearchTerm
+from procedures.search import terms
+from procedures.search.models import SearchTerm
 
 
 @admin.register(SearchTerm)

@@ -15,9 +15,9 @@ from concurrent.futures import ProcessPoolExecutor
 from django.conf import settings
 from tqdm import tqdm
 
-from ..models import PublicationPage
-from .analysis import TITLE, analyse, surface_words
-from .models import SearchDocument
+from procedures.models import PublicationPage
+from procedures.search.analysis import TITLE, analyse, surface_words
+from procedures.search.models import SearchDocument
 
 # Bump when analysis changes: every stored document is then analysed again on the next build.
 ANALYSER_VERSION = 3

@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..models import Carrier, Region
-from . import documents
-from .analysis import TITLE, analyse, stem, surface_words, vocabulary
-from .models import SearchDocument
-from .query import Concept, parse
+from procedures.models import Carrier, Region
+from procedures.search import documents
+from procedures.search.analysis import TITLE, analyse, stem, surface_words, vocabulary
+from procedures.search.models import SearchDocument
+from procedures.search.query import Concept, parse
 
 K1, B = 1.2, 0.75
 NAME_WEIGHT = 4.0  # carrier and region names: between a title word and a summary word

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-from .analysis import (
+from procedures.search.analysis import (
     CHINESE_STOP_WORDS,
     HAN_RUN,
     LATIN_WORD,

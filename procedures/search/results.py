@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
-from .index import Results
-from .snippets import snippets
+from procedures.search.index import Results
+from procedures.search.snippets import snippets
 
 
 @dataclass

@@ -8,8 +8,8 @@ import opencc
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .analysis import HAN_RUN, TITLE, TOKEN, latin_terms, normalise
-from .models import SearchDocument
+from procedures.search.analysis import HAN_RUN, TITLE, TOKEN, latin_terms, normalise
+from procedures.search.models import SearchDocument
 
 LENGTH = 160  # characters shown: about three lines on a phone
 LEAD = 40  # characters kept before the first match

@@ -27,7 +27,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import get_language_from_path
 
-from .models import SearchTerm
+from procedures.search.models import SearchTerm
 
 RESULTS_HEADER = "X-KB-Search-Results"
 MAX_LENGTH = 100

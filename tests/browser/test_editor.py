@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from procedures.models import Procedure, Region
+
 from .conftest import follow
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

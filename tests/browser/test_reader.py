@@ -56,7 +56,9 @@ def test_a_reader_filters_opens_a_guide_and_switches_language(page, demo, start,
 
     # Switching language on the filtered list keeps the filters.
     (language,) = labels(start, "Language")
-    follow(page, page.get_by_role("navigation", name=language).get_by_role("link", name=names[on_list]))
+    follow(
+        page, page.get_by_role("navigation", name=language).get_by_role("link", name=names[on_list])
+    )
     assert page.url.split("?")[0].endswith(f"/{on_list}/guides/")
     assert "region=macau" in page.url and "carrier=ctm" in page.url
     assert page.locator("html").get_attribute("lang") == HTML_LANG[on_list]
@@ -68,7 +70,10 @@ def test_a_reader_filters_opens_a_guide_and_switches_language(page, demo, start,
     guide_path = page.url.split(f"/{on_list}/")[1]
     title = page.locator("h1").inner_text()
     (language,) = labels(on_list, "Language")
-    follow(page, page.get_by_role("navigation", name=language).get_by_role("link", name=names[on_guide]))
+    follow(
+        page,
+        page.get_by_role("navigation", name=language).get_by_role("link", name=names[on_guide]),
+    )
     assert page.url.endswith(f"/{on_guide}/" + guide_path)
     assert page.locator("html").get_attribute("lang") == HTML_LANG[on_guide]
     assert page.locator("h1").inner_text() not in ("", title)  # the same guide, translated
