@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class CacheTag(models.Model):
-    """The version of a piece of content that cached pages show (kb/cache.py).
+    """The version of a piece of content that cached pages show (kb/pagecache/).
 
     Kept in the database, not in the cache itself, so every server process sees a change at
     once, whatever cache backend each one uses.

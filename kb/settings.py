@@ -73,7 +73,7 @@ MIDDLEWARE = [
     "procedures.search.terms.SearchTermsMiddleware",
     # Cached pages are answered here, before anything else runs; they are stored with the
     # headers the middleware below adds (security, CSP, ETag), and answer 304 themselves.
-    "kb.cache.PageCacheMiddleware",
+    "kb.pagecache.middleware.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -147,7 +147,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if env.str("REDIS_URL", ""):
     CACHES = {
         "default": {
-            "BACKEND": "kb.cache_backends.ResilientRedisCache",
+            "BACKEND": "kb.pagecache.backends.ResilientRedisCache",
             "LOCATION": env.str("REDIS_URL"),
             "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
         }
@@ -156,7 +156,8 @@ else:
     CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 KB_PAGE_CACHE = env.bool("KB_PAGE_CACHE", default=True)
 # How long a front cache (nginx, a CDN) may keep a reader's page before revalidating it with its
-# ETag, how long it may serve it stale while it does, and while the site is failing (kb/readers.py).
+# ETag, how long it may serve it stale while it does, and while the site is failing
+# (kb/pagecache/readers.py).
 # 2 + 2 s: a publication reaches every reader through the front cache within 5 s (issue 17).
 KB_FRONT_CACHE_SECONDS = env.int("KB_FRONT_CACHE_SECONDS", default=2)
 KB_FRONT_CACHE_STALE_SECONDS = env.int("KB_FRONT_CACHE_STALE_SECONDS", default=2)
@@ -164,7 +165,7 @@ KB_FRONT_CACHE_STALE_IF_ERROR_SECONDS = env.int(
     "KB_FRONT_CACHE_STALE_IF_ERROR_SECONDS", default=60 * 60 * 24
 )
 # A file every server process can see, rewritten on every content change: processes keep the
-# content versions they have read until it changes, so cache hits need no query (kb/cache.py).
+# content versions they have read until it changes, so cache hits need no query (kb/pagecache/).
 # "" reads versions on every hit: for servers on several hosts without a shared file. Either way
 # a process reads versions again at least every 2 seconds.
 KB_PAGE_CACHE_SIGNAL = env.str(

@@ -5,12 +5,13 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from kb import views
-from kb.cache import tagged
+from kb.pagecache import tagged
 from kb.sitemaps import SITEMAPS
 from procedures.api.urls import prefixed
+from procedures.publishing import tags
 
 urlpatterns = [
-    path("sitemap.xml", tagged("guides")(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", tagged(tags.GUIDES)(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("healthz", views.health, name="health"),
 ]

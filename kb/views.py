@@ -6,13 +6,14 @@ from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 
-from kb.cache import tag
-from procedures import selectors
-from procedures.rendering import render_page
+from kb.pagecache import tag
+from procedures.public import selectors
+from procedures.publishing import tags
+from procedures.publishing.rendering import render_page
 
 
 def home(request):
-    tag(request, "guides")
+    tag(request, tags.GUIDES)
     return render_page(request, "home.html", selectors.home_page())
 
 

@@ -30,7 +30,8 @@ from modeltranslation.utils import build_localized_fieldname
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from procedures import history, refresh, services, translation_status
+from procedures import editorial, publishing
+from procedures.editorial import history
 from procedures.exchange.admin import EXPORT_ACTIONS
 from procedures.models import (
     Carrier,
@@ -49,7 +50,9 @@ from procedures.models import (
     Step,
     TranslationStatus,
 )
-from procedures.snapshots import LANGUAGE_CODES
+from procedures.publishing import refresh
+from procedures.translations import status as translation_status
+from procedures.translations.texts import LANGUAGE_CODES
 
 admin.site.site_header = _("SIM & eSIM Guide: editing")
 admin.site.index_template = "admin/kb_index.html"  # links the translation dashboard
@@ -139,7 +142,7 @@ class OrderedInlineFormSet(CustomInlineFormSet):
             row = form.save(commit=False)
             setattr(row, self.fk.name, self.instance)
             rows.append((row, form, is_new))
-        services.rows_save_in_order(
+        editorial.rows_save_in_order(
             parent_field=self.fk.name, parent=self.instance, rows=[row for row, *_ in rows]
         )
         for row, form, is_new in rows:
@@ -323,7 +326,7 @@ class ProcedureAdminForm(forms.ModelForm):
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"]
-        if problem := services.slug_problem(procedure=self.instance, slug=slug):
+        if problem := editorial.slug_problem(procedure=self.instance, slug=slug):
             raise forms.ValidationError(problem)
         return slug
 
@@ -416,7 +419,7 @@ class NeedsTranslationFilter(admin.SimpleListFilter):
 
 class PublishForm(forms.Form):
     # The version of the guide the publisher saw when opening this page: a save after that is
-    # not what they reviewed, so publishing is refused (see services.procedure_publish).
+    # not what they reviewed, so publishing is refused (see publishing.procedure_publish).
     reviewed_version = forms.CharField(widget=forms.HiddenInput, required=False)
     change_note_zh_hans = forms.CharField(
         label=_("What changed (简体中文)"), required=False, max_length=300
@@ -437,7 +440,7 @@ class PublishForm(forms.Form):
 
     def clean_publish_at(self):
         publish_at = self.cleaned_data["publish_at"]
-        if problem := services.publish_time_problem(publish_at):
+        if problem := editorial.publish_time_problem(publish_at):
             raise forms.ValidationError(problem)
         return publish_at
 
@@ -596,7 +599,7 @@ class ProcedureAdmin(TranslatorAccess, TranslatedAdmin):
         super().save_related(request, form, formsets, change)
         # Only a save that changed something is an edit (the four-eyes rule counts edits).
         changed = not change or form.has_changed() or any(fs.has_changed() for fs in formsets)
-        services.procedure_mark_edited(procedure=form.instance, user=request.user, changed=changed)
+        editorial.procedure_mark_edited(procedure=form.instance, user=request.user, changed=changed)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         form = context["adminform"].form
@@ -619,9 +622,9 @@ class ProcedureAdmin(TranslatorAccess, TranslatedAdmin):
             actions.append(("submit", _("Submit for review")))
         if can_publish and obj.status != Procedure.Status.PUBLISHED:
             # Refused whatever the form says (four eyes): shown disabled, with the reason.
-            refusal = services.publish_refusal(procedure=obj, user=request.user)
+            refusal = editorial.publish_refusal(procedure=obj, user=request.user)
             actions.append(("publish-refused", refusal) if refusal else ("publish", _("Publish…")))
-        if can_publish and services.live_publication(obj):
+        if can_publish and editorial.live_publication(obj):
             actions.append(("unpublish", _("Unpublish")))
         if can_publish and obj.status != Procedure.Status.ARCHIVED:
             actions.append(("archive", _("Archive")))
@@ -667,19 +670,21 @@ class ProcedureAdmin(TranslatorAccess, TranslatedAdmin):
             request.POST if request.method == "POST" else None,
             initial={"reviewed_version": obj.updated_at.isoformat()},
         )
-        problems = services.procedure_publish_problems(procedure=services.working_copy(obj))
-        if refusal := services.publish_refusal(procedure=obj, user=request.user):
+        problems = editorial.procedure_publish_problems(
+            procedure=Procedure.objects.working_copy(obj)
+        )
+        if refusal := editorial.publish_refusal(procedure=obj, user=request.user):
             problems.insert(0, refusal)  # said before the publisher fills anything in
         if request.method == "POST" and form.is_valid():
             try:
-                publication = services.procedure_publish(
+                publication = publishing.procedure_publish(
                     procedure=obj,
                     user=request.user,
                     change_note=form.change_note(),
                     publish_at=form.cleaned_data["publish_at"],
                     reviewed_version=form.cleaned_data["reviewed_version"] or None,
                 )
-            except services.WorkflowError as error:
+            except editorial.WorkflowError as error:
                 problems = error.problems
             else:
                 if publication.live_from > timezone.now():
@@ -706,16 +711,16 @@ class ProcedureAdmin(TranslatorAccess, TranslatedAdmin):
     def workflow_view(self, request, object_id, action):
         obj = self._get_for_change(request, object_id)
         steps = {
-            "submit": (services.procedure_submit_for_review, _("“%(title)s” awaits review.")),
-            "unpublish": (services.procedure_unpublish, _("“%(title)s” is off the public site.")),
-            "archive": (services.procedure_archive, _("“%(title)s” is archived.")),
+            "submit": (editorial.procedure_submit_for_review, _("“%(title)s” awaits review.")),
+            "unpublish": (publishing.procedure_unpublish, _("“%(title)s” is off the public site.")),
+            "archive": (publishing.procedure_archive, _("“%(title)s” is archived.")),
         }
         if action not in steps or request.method != "POST":
             return HttpResponseRedirect(self._change_url(obj))
         step, success = steps[action]
         try:
             step(procedure=obj, user=request.user)
-        except services.WorkflowError as error:
+        except editorial.WorkflowError as error:
             for problem in error.problems:
                 messages.error(request, problem)
         else:
@@ -727,7 +732,7 @@ class ProcedureAdmin(TranslatorAccess, TranslatedAdmin):
     def _convert(self, request, queryset, target):
         try:
             return self._convert_or_refuse(request, queryset, target)
-        except services.WorkflowError as error:
+        except editorial.WorkflowError as error:
             for problem in error.problems:
                 self.message_user(request, problem, messages.ERROR)
             return None
@@ -736,7 +741,7 @@ class ProcedureAdmin(TranslatorAccess, TranslatedAdmin):
         replace = request.POST.get("replace_reviewed") == "yes"
         if not replace:
             held = {
-                procedure: services.procedure_convert(
+                procedure: editorial.procedure_convert(
                     procedure=procedure, target=target, user=request.user, replace_reviewed=False
                 ).held_back
                 for procedure in queryset
@@ -759,7 +764,7 @@ class ProcedureAdmin(TranslatorAccess, TranslatedAdmin):
             filled = "done"
         else:
             for procedure in queryset:
-                services.procedure_convert(
+                editorial.procedure_convert(
                     procedure=procedure, target=target, user=request.user, replace_reviewed=True
                 )
             filled = "done"
@@ -908,8 +913,10 @@ class ProcedureAdmin(TranslatorAccess, TranslatedAdmin):
         )
         if request.method == "POST":
             try:
-                kept = services.procedure_restore(procedure=obj, version=version, user=request.user)
-            except services.WorkflowError as error:
+                kept = editorial.procedure_restore(
+                    procedure=obj, version=version, user=request.user
+                )
+            except editorial.WorkflowError as error:
                 for problem in error.problems:
                     messages.error(request, problem)
                 return HttpResponseRedirect(self._change_url(obj))
@@ -929,7 +936,7 @@ class ProcedureAdmin(TranslatorAccess, TranslatedAdmin):
     def revision_view(self, request, object_id, version_id, extra_context=None):
         """django-reversion's own "revert" page would restore without this admin's rules (who
         may restore, four eyes, addresses): GET shows the guide's comparison with today, POST
-        restores through services.procedure_restore."""
+        restores through editorial.procedure_restore."""
         obj = self._get_for_change(request, object_id)
         if request.method == "POST":
             return self.restore_view(request, object_id, version_id)
@@ -947,7 +954,7 @@ class ProcedureAdmin(TranslatorAccess, TranslatedAdmin):
             version = get_object_or_404(Version, pk=version_id)
             procedure = Procedure.objects.filter(pk=version.object_id).first()
             if procedure is not None:
-                services.procedure_mark_edited(
+                editorial.procedure_mark_edited(
                     procedure=procedure, user=request.user, status=Procedure.Status.DRAFT
                 )
         return response

@@ -1,49 +1,50 @@
 """When a carrier, region or document changes, the guide pages that show it are brought up to
 date and rendered again (refresh.py: once per change set), and the page cache's tags for it are
-bumped (kb/cache.py). Publishing bumps its own tags in services."""
+bumped (kb/pagecache/). Publishing bumps its own tags in services."""
 
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from kb import cache
-from procedures import refresh, translation_status
+from kb import pagecache
 from procedures.models import Carrier, ContactNumber, Document, Procedure, Region, RegionSource
+from procedures.publishing import refresh, tags
+from procedures.translations import status as translation_status
 
 
 @receiver(post_save, sender=Carrier)
 def carrier_changed(sender, instance, raw=False, **kwargs):
     if not raw:
         refresh.changed("carrier", instance.pk)
-    cache.bump(f"carrier:{instance.pk}", "guides")
+    pagecache.bump(tags.carrier(instance.pk), tags.GUIDES)
 
 
 @receiver(post_delete, sender=Carrier)
 def carrier_deleted(sender, instance, **kwargs):
-    cache.bump(f"carrier:{instance.pk}", "guides")
+    pagecache.bump(tags.carrier(instance.pk), tags.GUIDES)
 
 
 @receiver([post_save, post_delete], sender=ContactNumber)
 def contact_number_changed(sender, instance, raw=False, **kwargs):
     if not raw:
         refresh.changed("carrier", instance.carrier_id)
-    cache.bump(f"carrier:{instance.carrier_id}")
+    pagecache.bump(tags.carrier(instance.carrier_id))
 
 
 @receiver(post_save, sender=Region)
 def region_changed(sender, instance, raw=False, **kwargs):
     if not raw:
         refresh.changed("region", instance.pk)
-    cache.bump(f"region:{instance.pk}", "guides")
+    pagecache.bump(tags.region(instance.pk), tags.GUIDES)
 
 
 @receiver(post_delete, sender=Region)
 def region_deleted(sender, instance, **kwargs):
-    cache.bump(f"region:{instance.pk}", "guides")
+    pagecache.bump(tags.region(instance.pk), tags.GUIDES)
 
 
 @receiver([post_save, post_delete], sender=RegionSource)
 def region_source_changed(sender, instance, **kwargs):
-    cache.bump(f"region:{instance.region_id}")
+    pagecache.bump(tags.region(instance.region_id))
 
 
 @receiver(pre_save, sender=Document)
@@ -59,18 +60,18 @@ def document_saving(sender, instance, raw=False, **kwargs):
 def document_changed(sender, instance, raw=False, **kwargs):
     if not raw:
         refresh.changed("document", instance.pk, old_slug=getattr(instance, "_old_slug", None))
-    cache.bump("guides")
+    pagecache.bump(tags.GUIDES)
 
 
 @receiver(post_delete, sender=Document)
 def document_deleted(sender, instance, **kwargs):
-    cache.bump("guides")
+    pagecache.bump(tags.GUIDES)
 
 
 @receiver(post_delete, sender=Procedure)
 def procedure_deleted(sender, instance, **kwargs):
     # Its publications went with it (cascade): lists and its page must not keep showing it.
-    cache.bump(f"guide:{instance.pk}", "guides")
+    pagecache.bump(tags.guide(instance.pk), tags.GUIDES)
 
 
 def _forget_translations(sender, instance, **kwargs):

@@ -1,7 +1,8 @@
 from django.urls import path
 
-from kb.cache import tagged
-from procedures import feeds, views
+from kb.pagecache import tagged
+from procedures.public import feeds, views
+from procedures.publishing import tags
 
 app_name = "procedures"
 
@@ -10,10 +11,10 @@ urlpatterns = [
     path("guides/<slug:slug>/", views.guide_detail, name="guide_detail"),
     path("carriers/<slug:slug>/", views.carrier_detail, name="carrier_detail"),
     path("regions/<slug:slug>/", views.region_detail, name="region_detail"),
-    path("feeds/guides.atom", tagged("guides")(feeds.RecentGuidesFeed()), name="feed"),
+    path("feeds/guides.atom", tagged(tags.GUIDES)(feeds.RecentGuidesFeed()), name="feed"),
     path(
         "feeds/carriers/<slug:slug>.atom",
-        tagged("guides")(feeds.CarrierGuidesFeed()),
+        tagged(tags.GUIDES)(feeds.CarrierGuidesFeed()),
         name="carrier_feed",
     ),
 ]

@@ -6,7 +6,7 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 
-from procedures import services
+from procedures import publishing
 from procedures.models import (
     Carrier,
     ContactNumber,
@@ -189,7 +189,7 @@ def member_of(group: str, **fields):
 
 def publish(guide: Procedure):
     """Show readers the guide as it is now (rows added after creating it included)."""
-    return services.publication_create(procedure=guide)
+    return publishing.publication_create(procedure=guide)
 
 
 def full_guide(*, steps_per_channel: int = 3, channels=("website", "store"), **kwargs):

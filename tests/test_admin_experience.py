@@ -20,7 +20,7 @@ def test_the_translation_dashboard_is_reached_from_the_index_and_lists_work_firs
     done = full_guide(title_en="Fully translated")
     todo = full_guide(title_en="Needs Traditional")
     Procedure.objects.filter(pk=todo.pk).update(summary_zh_hant="")
-    from procedures import translation_status
+    from procedures.translations import status as translation_status
 
     translation_status.record(Procedure.objects.get(pk=todo.pk), before=None)
     translation_status.record(Procedure.objects.get(pk=done.pk), before=None)

@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.urls import reverse
 from reversion.models import Version
 
-from procedures import services
+from procedures import publishing
 from procedures.models import Procedure
 
 from .factories import CarrierFactory, DocumentFactory, UserFactory, full_guide
@@ -64,7 +64,7 @@ def test_every_admin_page_opens_for_every_object(client):
     CarrierFactory(slug="orm-carrier")
     DocumentFactory(slug="orm-document")
     # …and by the system: a publication without a publisher.
-    services.publication_create(procedure=orm_guide)
+    publishing.publication_create(procedure=orm_guide)
     # A guide and a carrier deleted in the admin, to be recovered.
     doomed = full_guide(status=Procedure.Status.DRAFT, slug="deleted-in-the-admin")
     with reversion.create_revision():

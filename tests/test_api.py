@@ -7,8 +7,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from procedures import services, translation_status
+from procedures import publishing
 from procedures.models import Procedure
+from procedures.translations import status as translation_status
 
 from .factories import CarrierFactory, ProcedureFactory, full_guide
 from .test_query_budget import _bulk_guides
@@ -67,7 +68,7 @@ def test_drafts_never_appear(client):
     assert client.get(f"/en/api/v1/guides/{draft.slug}/").status_code == 404
     shown = client.get(f"/en/api/v1/guides/{live.slug}/").content.decode()
     assert "Live guide" in shown and "Edited, not yet published" not in shown
-    services.procedure_unpublish(procedure=live, user=None)
+    publishing.procedure_unpublish(procedure=live, user=None)
     assert client.get(f"/en/api/v1/guides/{live.slug}/").status_code == 404
     assert slugs(client.get("/en/api/v1/guides/")) == []
 
@@ -89,7 +90,7 @@ def test_fallbacks_and_machine_conversions_are_marked_as_on_the_pages(client):
     guide = ProcedureFactory(
         status=Procedure.Status.DRAFT, title_zh_hant="", title_en="", title_zh_hans="简体的标题"
     )
-    services.publication_create(procedure=guide)
+    publishing.publication_create(procedure=guide)
     english = client.get(f"/en/api/v1/guides/{guide.slug}/").json()["title"]
     assert english["text"] == "简体的标题"
     assert (english["language"], english["fallback"]) == ("zh-hans", True)
@@ -206,7 +207,7 @@ def test_etag_cache_control_and_the_page_cache(client):
     # Publishing refreshes the API as it refreshes the pages.
     guide.title_en = "Second edition"
     guide.save()
-    services.procedure_publish(procedure=guide)
+    publishing.procedure_publish(procedure=guide)
     fresh = client.get(url)
     assert "X-Page-Cache" not in fresh
     assert fresh.json()["title"]["text"] == "Second edition"
@@ -291,7 +292,7 @@ def test_an_outdated_translation_says_which_newer_text_it_lags_behind(client):
     guide.title_zh_hans = "简 新标题"
     guide.save()
     translation_status.record(guide, before=before)
-    services.publication_create(procedure=guide)
+    publishing.publication_create(procedure=guide)
     english = client.get(f"/en/api/v1/guides/{guide.slug}/").json()
     assert english["outdated"]["source_language"] == "zh-hans"
     assert client.get(f"/zh-hans/api/v1/guides/{guide.slug}/").json()["outdated"] is None

@@ -14,7 +14,7 @@ from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from procedures import services
+from procedures import publishing
 
 from .factories import CarrierFactory, ProcedureFactory, UserFactory, full_guide
 
@@ -83,7 +83,7 @@ def test_every_change_writes_a_signal_never_seen_before(
     two_guides, settings, django_capture_on_commit_callbacks
 ):
     """Readers compare the signal's content: two changes in the same clock tick must differ."""
-    from kb import cache as page_cache
+    from kb import pagecache as page_cache
 
     seen = set()
     for _change in range(50):
@@ -100,14 +100,15 @@ def test_a_page_rendered_from_data_before_a_commit_is_not_kept(
     rendered in between (from the old data) must not be stored as current."""
     from django.http import HttpResponse
 
-    from kb import cache as page_cache
+    from kb import pagecache as page_cache
+    from kb.pagecache.middleware import PageCacheMiddleware
 
     first, _other = two_guides
     tag_name = f"guide:{first.pk}"
     with django_capture_on_commit_callbacks(execute=True):
         page_cache.bump(tag_name)  # the editor's transaction, not committed yet
         started = time.time_ns()  # a reader's request starts, reading the old data
-    middleware = page_cache.PageCacheMiddleware(lambda request: HttpResponse())
+    middleware = PageCacheMiddleware(lambda request: HttpResponse())
     middleware._store("kb:page:test", HttpResponse("old"), {tag_name}, started)
     assert caches["default"].get("kb:page:test") is None
 
@@ -123,8 +124,8 @@ def test_a_head_request_does_not_store_a_page_without_its_etag(client, two_guide
 
 def test_remembered_versions_are_read_again_after_a_while(client, two_guides, monkeypatch):
     """A safety net for a change whose signal never arrived (a file not shared, not written)."""
-    from kb import cache as page_cache
     from kb.models import CacheTag
+    from kb.pagecache import versions as page_cache
 
     first, _other = two_guides
     get(client, f"/en/guides/{first.slug}/")
@@ -150,7 +151,7 @@ def test_without_a_signal_file_every_hit_reads_the_versions(client, two_guides, 
 
 
 def test_an_unwritable_signal_file_falls_back_to_reading_versions(client, two_guides, settings):
-    from kb import cache as page_cache
+    from kb.pagecache import versions as page_cache
 
     settings.KB_PAGE_CACHE_SIGNAL = "/proc/no-such-place/page-cache-signal"
     first, _other = two_guides
@@ -179,7 +180,7 @@ def test_publishing_a_guide_refreshes_every_page_that_shows_it_and_only_those(cl
         get(client, url)
     first.title_en = "First guide, new edition"
     first.save()
-    services.procedure_publish(procedure=first)
+    publishing.procedure_publish(procedure=first)
 
     for url in pages_of(first):
         response = get(client, url)
@@ -218,7 +219,7 @@ def test_an_unpublished_guide_disappears_at_once(client, two_guides):
     first, _other = two_guides
     get(client, f"/en/guides/{first.slug}/")
     get(client, "/en/guides/")
-    services.procedure_unpublish(procedure=first, user=None)
+    publishing.procedure_unpublish(procedure=first, user=None)
     assert get(client, f"/en/guides/{first.slug}/").status_code == 404
     assert "First guide" not in get(client, "/en/guides/").content.decode()
 
@@ -229,7 +230,9 @@ def test_a_scheduled_publication_shows_when_its_time_comes(client):
         guide = full_guide(title_en="Before the change")
         guide.title_en = "After the change"
         guide.save()
-        services.procedure_publish(procedure=guide, publish_at=start + datetime.timedelta(hours=2))
+        publishing.procedure_publish(
+            procedure=guide, publish_at=start + datetime.timedelta(hours=2)
+        )
         get(client, f"/en/guides/{guide.slug}/")
         cached = get(client, f"/en/guides/{guide.slug}/")
         assert is_hit(cached) and "Before the change" in cached.content.decode()
@@ -248,13 +251,13 @@ def test_a_publication_scheduled_while_an_earlier_one_waits_still_goes_live(clie
         early, late = full_guide(title_en="Early v1"), full_guide(title_en="Late v1")
         early.title_en = "Early v2"
         early.save()
-        services.procedure_publish(procedure=early, publish_at=start + hour)
+        publishing.procedure_publish(procedure=early, publish_at=start + hour)
         for guide in (early, late):
             get(client, f"/en/guides/{guide.slug}/")
     with time_machine.travel(start + 2 * hour, tick=False):  # early went live; no reader yet
         late.title_en = "Late v2"
         late.save()
-        services.procedure_publish(procedure=late, publish_at=start + 3 * hour)
+        publishing.procedure_publish(procedure=late, publish_at=start + 3 * hour)
         assert "Early v2" in get(client, f"/en/guides/{early.slug}/").content.decode()
         assert "Late v1" in get(client, f"/en/guides/{late.slug}/").content.decode()
         assert is_hit(get(client, f"/en/guides/{late.slug}/"))  # until its own time
@@ -341,7 +344,7 @@ def redis_cache(settings):
     def use(location):
         settings.CACHES = {
             "default": {
-                "BACKEND": "kb.cache_backends.ResilientRedisCache",
+                "BACKEND": "kb.pagecache.backends.ResilientRedisCache",
                 "LOCATION": location,
                 "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
             }

@@ -13,9 +13,10 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from reversion.models import Version
 
-from procedures import services, translation_status
+from procedures import editorial, publishing
 from procedures.models import FieldTranslation, Procedure, Publication, Step
-from procedures.texts import LANGUAGE_CODES, column, translated_fields
+from procedures.translations import status as translation_status
+from procedures.translations.texts import LANGUAGE_CODES, column, translated_fields
 
 from .factories import UserFactory, full_guide, member_of
 from .forms import form_data, save_guide_in_admin
@@ -60,7 +61,8 @@ def test_a_cleared_text_is_stored_as_empty_whatever_way_it_arrives(client):
 
 
 BLANKS = st.sampled_from([None, "", "   ", "\n\t"])
-# Any text a column can hold (PostgreSQL refuses NUL; saves strip it, see procedures/texts.py).
+# Any text a column can hold (PostgreSQL refuses NUL; saves strip it, see
+# procedures/translations/texts.py).
 REAL_TEXT = st.text(
     st.characters(codec="utf-8", exclude_characters="\x00"), min_size=1, max_size=12
 ).filter(str.strip)
@@ -70,11 +72,11 @@ TEXTS = st.one_of(BLANKS, REAL_TEXT)
 def _what_readers_of_texts_see(guide, rows) -> dict:
     """Everything that reads the guide tree's texts: publish checks, translation status, the
     snapshot a publication would freeze, and the staff preview in every language."""
-    from procedures.snapshots import guide_snapshot
+    from procedures.publishing.snapshot import guide_snapshot
 
-    working = services.working_copy(guide)
+    working = Procedure.objects.working_copy(guide)
     with translation.override("en"):
-        problems = services.procedure_publish_problems(procedure=working)
+        problems = editorial.procedure_publish_problems(procedure=working)
     texts = [translation_status.texts_of(type(row).objects.get(pk=row.pk)) for row in rows]
     return {"problems": problems, "texts": texts, "snapshot": guide_snapshot(working)}
 
@@ -125,7 +127,7 @@ def test_every_reader_of_texts_treats_missing_the_same(client, data, complete):
             assert change.status_code == 200
         if complete:
             assert as_drawn["problems"] == []
-            services.procedure_publish(procedure=guide)
+            publishing.procedure_publish(procedure=guide)
             client.logout()
             for language in LANGUAGE_CODES:
                 title = getattr(Procedure.objects.get(pk=guide.pk), column("title", language))
@@ -157,9 +159,9 @@ def test_an_action_an_editor_may_not_take_says_why(client, monkeypatch):
     client.force_login(member_of("Editor"))
 
     def refuse(**kwargs):
-        raise services.WorkflowError(["Not today."])
+        raise editorial.WorkflowError(["Not today."])
 
-    monkeypatch.setattr(services, "procedure_convert", refuse)
+    monkeypatch.setattr(editorial, "procedure_convert", refuse)
     response = client.post(
         f"{ADMIN}/", {"action": "fill_traditional", "_selected_action": [guide.pk]}, follow=True
     )
@@ -207,10 +209,10 @@ def test_workflow_steps_appear_in_the_history_with_who_and_when(client):
     editor = member_of("Editor", first_name="Edna")
     publisher = member_of("Publisher", first_name="Paul")
     with translation.override("en"):  # history comments are written in the actor's language
-        services.procedure_submit_for_review(procedure=guide, user=editor)
-        services.procedure_publish(procedure=guide, user=publisher)
-        services.procedure_unpublish(procedure=guide, user=publisher)
-        services.procedure_archive(procedure=guide, user=publisher)
+        editorial.procedure_submit_for_review(procedure=guide, user=editor)
+        publishing.procedure_publish(procedure=guide, user=publisher)
+        publishing.procedure_unpublish(procedure=guide, user=publisher)
+        publishing.procedure_archive(procedure=guide, user=publisher)
     client.force_login(superuser())
     response = client.get(f"{ADMIN}/{guide.pk}/history/")
     assert response.status_code == 200
@@ -255,7 +257,7 @@ def record_version(guide, user, rows=()):
 def guide_state(guide):
     """What a restore must bring back: each kind of row in order, with its texts, and where
     every translation stands."""
-    guide = services.working_copy(guide)
+    guide = Procedure.objects.working_copy(guide)
     rows = {
         name: [
             tuple(str(getattr(row, f.attname)) for f in row._meta.concrete_fields if f.name != "id")
@@ -307,7 +309,7 @@ def apply(operation, rnd, guide, user):
     changed = []
     if operation == "reorder" and len(steps) > 1:
         rnd.shuffle(steps)
-        services.rows_save_in_order(parent_field="procedure", parent=guide, rows=steps)
+        editorial.rows_save_in_order(parent_field="procedure", parent=guide, rows=steps)
     elif operation == "add-step":
         step = StepFactory.build(procedure=guide, position=next_position(guide.steps))
         step.save()
@@ -379,7 +381,7 @@ def test_any_version_can_be_restored_after_any_edits(operations, data):
         versions = list(reversed(list(Version.objects.get_for_object(guide))))
         assert len(versions) == len(states)
         chosen = data.draw(st.integers(0, len(states) - 1), label="restore version")
-        services.procedure_restore(procedure=guide, version=versions[chosen], user=user)
+        editorial.procedure_restore(procedure=guide, version=versions[chosen], user=user)
         assert guide_state(guide) == states[chosen]
         transaction.set_rollback(True)
 
@@ -401,7 +403,7 @@ def test_restoring_a_fully_translated_version_leaves_nothing_stale(client):
     response = client.post(f"{ADMIN}/{guide.pk}/history/{first.pk}/restore/", follow=True)
     assert response.status_code == 200
     assert not FieldTranslation.objects.filter(procedure=guide, status="stale").exists()
-    services.publication_create(procedure=guide)
+    publishing.publication_create(procedure=guide)
     client.logout()
     html = client.get(f"/en/guides/{guide.slug}/").content.decode()
     assert "newer" not in html.lower()
@@ -420,22 +422,22 @@ def test_a_live_guides_address_is_reserved_and_a_changed_one_redirects(client):
     assert "belongs to the live guide" in response.content.decode()
     Procedure.objects.filter(pk=b.pk).update(slug="guide-a")  # a shell, an import
     b.refresh_from_db()
-    with translation.override("en"), pytest.raises(services.WorkflowError, match="belongs to"):
-        services.procedure_publish(procedure=b)
+    with translation.override("en"), pytest.raises(editorial.WorkflowError, match="belongs to"):
+        publishing.procedure_publish(procedure=b)
     client.logout()
     assert "Guide A" in client.get("/en/guides/guide-a/").content.decode()
 
-    services.procedure_publish(procedure=a)
+    publishing.procedure_publish(procedure=a)
     for language in LANGUAGE_CODES:
         response = client.get(f"/{language}/guides/guide-a/")
         assert response.status_code == 301
         assert response["Location"] == f"/{language}/guides/guide-a-renamed/"
     # Once A's old address leads to A, B still cannot take it while A is live…
-    with translation.override("en"), pytest.raises(services.WorkflowError, match="still leads"):
-        services.procedure_publish(procedure=b)
+    with translation.override("en"), pytest.raises(editorial.WorkflowError, match="still leads"):
+        publishing.procedure_publish(procedure=b)
     # …and can once A is off the site; A's old links then show B, and B's own page is B.
-    services.procedure_unpublish(procedure=a, user=None)
-    services.procedure_publish(procedure=b)
+    publishing.procedure_unpublish(procedure=a, user=None)
+    publishing.procedure_publish(procedure=b)
     assert "Guide B" in client.get("/en/guides/guide-a/").content.decode()
 
 
@@ -466,22 +468,22 @@ def test_no_address_ever_shows_two_guides_or_loses_one(client, steps):
         published_at = {guide.pk: {guide.slug} for guide in guides}
         for index, action, slug in steps:
             guide = Procedure.objects.get(pk=guides[index].pk)
-            if action == "rename" and services.slug_problem(procedure=guide, slug=slug) is None:
+            if action == "rename" and editorial.slug_problem(procedure=guide, slug=slug) is None:
                 if not Procedure.objects.filter(slug=slug).exclude(pk=guide.pk).exists():
                     guide.slug = slug
                     guide.save()
             elif action in ("publish", "schedule"):
                 later = timezone.now() + datetime.timedelta(days=1)
                 try:
-                    services.procedure_publish(
+                    publishing.procedure_publish(
                         procedure=guide, publish_at=later if action == "schedule" else None
                     )
                     if action == "publish":
                         published_at[guide.pk].add(guide.slug)
-                except services.WorkflowError:
+                except editorial.WorkflowError:
                     pass
             elif action == "unpublish":
-                services.procedure_unpublish(procedure=guide, user=None)
+                publishing.procedure_unpublish(procedure=guide, user=None)
                 published_at[guide.pk] = set()
         live = Publication.objects.live()
         assert live.values("slug").distinct().count() == live.count()
@@ -537,15 +539,15 @@ def test_restoring_or_converting_counts_as_changing_the_content(settings):
     guide = full_guide()
     converter, restorer = member_of("Publisher"), member_of("Publisher")
     Procedure.objects.filter(pk=guide.pk).update(title_zh_hant="")
-    assert not services.publish_refusal(procedure=guide, user=converter)
-    services.procedure_convert(procedure=guide, target="zh-hant", user=converter)
-    assert services.publish_refusal(procedure=guide, user=converter)
+    assert not editorial.publish_refusal(procedure=guide, user=converter)
+    editorial.procedure_convert(procedure=guide, target="zh-hant", user=converter)
+    assert editorial.publish_refusal(procedure=guide, user=converter)
 
     record_version(guide, member_of("Editor"))
     version = Version.objects.get_for_object(guide).first()
-    assert not services.publish_refusal(procedure=guide, user=restorer)
-    services.procedure_restore(procedure=guide, version=version, user=restorer)
-    assert services.publish_refusal(procedure=guide, user=restorer)
+    assert not editorial.publish_refusal(procedure=guide, user=restorer)
+    editorial.procedure_restore(procedure=guide, version=version, user=restorer)
+    assert editorial.publish_refusal(procedure=guide, user=restorer)
 
 
 @pytest.mark.parametrize(
@@ -671,7 +673,7 @@ def test_a_save_without_the_version_it_started_from_is_refused_not_applied(clien
     url = f"{ADMIN}/{guide.pk}/change/"
     data = form_data(client.get(url).content.decode(), "procedure_form")
     Procedure.objects.filter(pk=guide.pk).update(title_en="Changed meanwhile")  # another save
-    services.procedure_mark_edited(procedure=guide, user=None, changed=False)
+    editorial.procedure_mark_edited(procedure=guide, user=None, changed=False)
     data.pop("edit_version")
     data["summary_en"] = "Typed in an old tab"
     response = client.post(url, data)
@@ -711,7 +713,7 @@ def carrier_save_queries(client, count: int, refreshed: list):
 
 
 def test_saving_a_carrier_with_its_numbers_refreshes_its_pages_once(client, monkeypatch):
-    from procedures import refresh
+    from procedures.publishing import refresh
 
     client.force_login(superuser())
     refreshed = []
@@ -758,7 +760,7 @@ def test_reversions_own_revert_page_goes_through_the_guides_rules(client, settin
     own = Version.objects.get_for_object(guide).first()
     client.force_login(member_of("Editor"))
     assert save_guide_in_admin(client, guide, title_en="An editor's text").status_code == 302
-    services.procedure_publish(procedure=guide, user=member_of("Publisher"))
+    publishing.procedure_publish(procedure=guide, user=member_of("Publisher"))
 
     translator = member_of("Translator")
     client.force_login(translator)
@@ -769,7 +771,7 @@ def test_reversions_own_revert_page_goes_through_the_guides_rules(client, settin
     assert client.post(url, {}).status_code == 302
     guide.refresh_from_db()
     assert guide.title_en == "The author's own text" and guide.status == Procedure.Status.DRAFT
-    assert services.publish_refusal(procedure=guide, user=author)  # they brought it back
+    assert editorial.publish_refusal(procedure=guide, user=author)  # they brought it back
 
 
 def test_a_recovered_guide_is_a_draft_changed_by_whoever_recovered_it(client):
@@ -794,7 +796,7 @@ def test_publishing_what_changed_after_the_publisher_opened_the_page_is_refused(
     client.force_login(member_of("Publisher"))
     page = client.get(f"{ADMIN}/{guide.pk}/publish/").content.decode()
     data = form_data(page)
-    services.procedure_mark_edited(procedure=guide, user=None)  # someone saves meanwhile
+    editorial.procedure_mark_edited(procedure=guide, user=None)  # someone saves meanwhile
     Procedure.objects.filter(pk=guide.pk).update(title_en="Slipped in after review")
     response = client.post(f"{ADMIN}/{guide.pk}/publish/", data)
     assert "saved again since you opened this page" in response.content.decode()
@@ -831,9 +833,9 @@ def test_restoring_a_version_whose_address_or_carrier_is_gone_keeps_todays_and_s
 def test_a_scheduled_publication_holds_its_address():
     guide = full_guide(status=Procedure.Status.DRAFT, slug="shared")
     tomorrow = timezone.now() + datetime.timedelta(days=1)
-    services.procedure_publish(procedure=guide, publish_at=tomorrow)
+    publishing.procedure_publish(procedure=guide, publish_at=tomorrow)
     other = full_guide(status=Procedure.Status.DRAFT, slug="other")
-    assert services.slug_problem(procedure=other, slug="shared")
+    assert editorial.slug_problem(procedure=other, slug="shared")
 
 
 def test_renaming_a_carrier_reaches_search():
@@ -841,7 +843,7 @@ def test_renaming_a_carrier_reaches_search():
     carrier = guide.carrier
     carrier.name_en = "Zebra Mobile"
     carrier.save()
-    from procedures import listing
+    from procedures.public import listing
 
     listing.forget()
     index = listing.guide_index()

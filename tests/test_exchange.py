@@ -10,7 +10,7 @@ from django.utils import translation
 from lxml import etree
 from reversion.models import Version
 
-from procedures import services, translation_status
+from procedures import publishing
 from procedures.exchange.services import ExchangeError, exchange_export, exchange_import
 from procedures.models import (
     Carrier,
@@ -20,6 +20,7 @@ from procedures.models import (
     Step,
     TranslationStatus,
 )
+from procedures.translations import status as translation_status
 
 from .factories import UserFactory
 
@@ -154,7 +155,7 @@ def test_round_trip_updates_the_translated_field_and_nothing_else(guide, client)
     assert latest.revision.user == translator
     assert "English" in latest.revision.get_comment()
     # Readers see it once a publisher publishes the guide.
-    services.procedure_publish(procedure=guide, user=member_of("Publisher"))
+    publishing.procedure_publish(procedure=guide, user=member_of("Publisher"))
     page = client.get(f"/en/guides/{guide.slug}/")
     assert "Register your SIM card (updated)" in page.content.decode()
     api = client.get(f"/en/api/v1/guides/{guide.slug}/").json()

@@ -3,7 +3,7 @@ skips it, what front caches are told, and who django-axes believes is logging in
 
 import pytest
 
-from procedures import services
+from procedures import publishing
 
 from .factories import UserFactory, full_guide
 
@@ -65,7 +65,7 @@ def test_sitemap_and_feeds_are_cached_and_refreshed_by_publishing(client, guide,
     assert client.get(url).status_code == 200
     assert is_hit(client.get(url))
     other = full_guide(carrier=guide.carrier, title_en="Freshly published", title_zh_hant="新指南")
-    services.procedure_publish(procedure=other)
+    publishing.procedure_publish(procedure=other)
     fresh = client.get(url)
     assert not is_hit(fresh)
     assert other.slug in fresh.content.decode()

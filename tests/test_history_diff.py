@@ -10,14 +10,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from procedures import textdiff
+from procedures.editorial import textdiff
 
 
 def read_back(marked: str) -> tuple[str, str]:
     """The old and the new text a diff shows: without <ins>, and without <del>."""
     old = re.sub(r"<ins>.*?</ins>", "", marked, flags=re.S)
     new = re.sub(r"<del>.*?</del>", "", marked, flags=re.S)
-    strip = lambda text: html.unescape(re.sub(r"</?(ins|del)>", "", text))  # noqa: E731
+
+    def strip(text):
+        return html.unescape(re.sub(r"</?(ins|del)>", "", text))
+
     return strip(old), strip(new)
 
 

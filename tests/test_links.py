@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from kb import readers
+from kb.pagecache import readers
 
 from .factories import ProcedureFactory
 
@@ -40,7 +40,8 @@ def values_in_links(page: str, name: str) -> list[list[str]]:
 @pytest.fixture(autouse=True)
 def _note_is_read_by_a_page(monkeypatch):
     # `note` stands for any parameter a page reads (a filter, the search): parameters no page
-    # reads are dropped before rendering (kb/readers.py), so links would not carry them at all.
+    # reads are dropped before rendering (kb/pagecache/readers.py), so links would not carry
+    # them at all.
     monkeypatch.setattr(readers, "_query_parameters", readers._query_parameters | {"note"})
 
 

@@ -5,7 +5,8 @@ import datetime
 import pytest
 import time_machine
 
-from procedures import listing, services
+from procedures import publishing
+from procedures.public import listing
 
 from .factories import ProcedureFactory, full_guide
 
@@ -42,7 +43,7 @@ def test_the_index_follows_publishing_in_any_process(client, no_page_cache):
     # Another process published a guide: the database changed and the tag was bumped there.
     ProcedureFactory(title_en="Second")
     assert titles(client, "") == {"First", "Second"}
-    services.procedure_unpublish(procedure=first, user=None)
+    publishing.procedure_unpublish(procedure=first, user=None)
     assert titles(client, "") == {"Second"}
 
 
@@ -51,7 +52,9 @@ def test_a_scheduled_guide_joins_the_lists_when_its_time_comes(client, no_page_c
     with time_machine.travel(start, tick=False):
         ProcedureFactory(title_en="Already live")
         later = full_guide(title_en="Coming soon", status="draft")
-        services.procedure_publish(procedure=later, publish_at=start + datetime.timedelta(hours=1))
+        publishing.procedure_publish(
+            procedure=later, publish_at=start + datetime.timedelta(hours=1)
+        )
         assert titles(client, "") == {"Already live"}
     with time_machine.travel(start + datetime.timedelta(hours=1, seconds=1), tick=False):
         assert titles(client, "") == {"Already live", "Coming soon"}

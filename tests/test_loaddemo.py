@@ -6,7 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import translation
 
-from procedures import importing, services
+from procedures import publishing
+from procedures.importing import demo as importing
 from procedures.models import Carrier, GuideRedirect, Procedure, Publication, Step
 
 from .factories import UserFactory, full_guide
@@ -103,7 +104,7 @@ def test_editors_published_work_survives_make_run(client):
     add_step(data, "Ask for a written confirmation")
     assert client.post(url, data).status_code == 302
     publisher = UserFactory(is_staff=True, is_superuser=True)
-    services.procedure_publish(procedure=guide, user=publisher)
+    publishing.procedure_publish(procedure=guide, user=publisher)
     carrier = Carrier.objects.get(slug="ctm")
     carrier.contact_numbers.create(number="+853 2883 3833", position=99)
 
@@ -178,7 +179,7 @@ def test_a_merged_guide_an_editor_kept_working_on_keeps_its_address(client):
     kept = full_guide(slug=redirect.old_slug, title_en="As the import wrote it")
     importing.remember(kept)  # as a database from before the merge has it
     Procedure.objects.filter(pk=kept.pk).update(title_en="Kept by an editor")
-    services.procedure_publish(procedure=kept)
+    publishing.procedure_publish(procedure=kept)
     output = load()
     assert f"guide {redirect.old_slug}" in output
     assert not GuideRedirect.objects.filter(old_slug=redirect.old_slug).exists()

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from kb.cache import bump
+from kb.pagecache import bump
 from procedures.models import Procedure, Publication, Step
 
 from .factories import CarrierFactory, full_guide

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from procedures.models import Publication
-from procedures.rendering import render_stamp
+from procedures.publishing.rendering import render_stamp
 
 from .factories import full_guide
 

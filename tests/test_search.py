@@ -127,7 +127,7 @@ def test_the_index_memory_is_bounded_by_what_the_guides_hold(demo):
     import gc
     import tracemalloc
 
-    from procedures import listing
+    from procedures.public import listing
     from procedures.search.index import SearchIndex
 
     rows = listing.guide_index().search_rows

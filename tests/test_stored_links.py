@@ -9,7 +9,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from kb.links import is_web_url
-from procedures import importing
+from procedures.importing import demo as importing
 from procedures.models import Carrier, Procedure, RegionSource, Source
 
 from .factories import RegionFactory, full_guide, publish

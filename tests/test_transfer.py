@@ -6,7 +6,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from procedures import transfer
+from procedures.importing import transfer
 from procedures.models import Carrier, Document, ImportedState, Procedure, Publication, Region
 
 from .factories import UserFactory

@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from procedures import conversion, services
+from procedures import publishing
+from procedures.translations import conversion
 
 from .conftest import LANGUAGES
 from .factories import (
@@ -148,7 +149,7 @@ def test_filter_options_in_another_language_say_so(client, simplified_only):
 
 def test_an_english_only_change_note_is_marked_not_announced_falsely(client):
     guide = full_guide()
-    services.publication_create(procedure=guide, change_note={"en": "Fixed the store hours."})
+    publishing.publication_create(procedure=guide, change_note={"en": "Fixed the store hours."})
     for language in ("zh-hans", "zh-hant"):
         html = client.get(f"/{language}/guides/{guide.slug}/").content.decode()
         assert '<span lang="en" class="fallback">Fixed the store hours.</span>' in html
@@ -188,7 +189,7 @@ def test_the_notice_names_exactly_the_languages_marked_on_the_page(
     only(number, "label", label)
     number.save()
     guide.refresh_from_db()
-    services.publication_create(procedure=guide, change_note=dict.fromkeys(note, "note"))
+    publishing.publication_create(procedure=guide, change_note=dict.fromkeys(note, "note"))
 
     for language in LANGUAGES:
         for page in [

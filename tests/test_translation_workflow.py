@@ -6,8 +6,10 @@ import io
 import pytest
 from django.core.management import call_command
 
-from procedures import conversion, services, translation_status
+from procedures import publishing
 from procedures.models import FieldTranslation, Procedure, TranslationStatus
+from procedures.translations import conversion
+from procedures.translations import status as translation_status
 
 from .factories import StepFactory, UserFactory, full_guide, publish
 from .forms import form_data, save_guide_in_admin
@@ -224,7 +226,7 @@ def test_a_stale_translation_points_to_the_newer_version(client, editor):
     guide = full_guide()
     edit(editor, guide)
     edit(editor, guide, summary_zh_hans="简 更新后的摘要")
-    services.procedure_publish(procedure=guide)
+    publishing.procedure_publish(procedure=guide)
     editor.logout()
     html = client.get(f"/en/guides/{guide.slug}/").content.decode()
     assert "The 简体中文 version of this guide was updated on" in html

@@ -7,7 +7,8 @@ import pytest
 import time_machine
 from django.utils import translation
 
-from procedures import importing, services
+from procedures import editorial
+from procedures.importing import demo as importing
 from procedures.models import Note, Procedure
 
 from .factories import (
@@ -179,7 +180,9 @@ def test_a_guide_says_time_cost_what_can_go_wrong_and_whom_to_ask_before_it_is_p
     )  # fmt: skip
     guide.notes.filter(kind=Note.Kind.TROUBLE).delete()
     with translation.override("en"):
-        problems = services.procedure_publish_problems(procedure=services.working_copy(guide))
+        problems = editorial.procedure_publish_problems(
+            procedure=Procedure.objects.working_copy(guide)
+        )
     assert "The processing time is missing in English." in problems
     assert "The cost is missing in 繁體中文." in problems
     assert any("if something goes wrong" in problem for problem in problems)
@@ -189,4 +192,9 @@ def test_a_guide_says_time_cost_what_can_go_wrong_and_whom_to_ask_before_it_is_p
     carrier_guide = full_guide(
         status=Procedure.Status.DRAFT, fees_en="Not published by the operator"
     )
-    assert services.procedure_publish_problems(procedure=services.working_copy(carrier_guide)) == []
+    assert (
+        editorial.procedure_publish_problems(
+            procedure=Procedure.objects.working_copy(carrier_guide)
+        )
+        == []
+    )

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from procedures import services
+from procedures import publishing
 from procedures.models import Carrier, Procedure, Region
 
 from .conftest import LANGUAGES
@@ -80,7 +80,7 @@ def texts_in_one_language_only():
     for step in guide.steps.all():
         step.body_zh_hant = step.body_en = step.title_en = ""
         step.save()
-    services.publication_create(procedure=guide, change_note={"en": "Steps reworded."})
+    publishing.publication_create(procedure=guide, change_note={"en": "Steps reworded."})
 
 
 def test_every_public_page_is_valid_html(client, demo, tmp_path):

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from django.db import IntegrityError
 from django.utils import translation
 
-from procedures import services
+from procedures import editorial, publishing
 from procedures.models import Procedure, Publication, Step
 
 from .factories import StepFactory, UserFactory, full_guide, member_of
@@ -54,8 +54,8 @@ def test_an_editor_edits_but_cannot_publish(as_user):
     assert "Publish…" not in client.get(f"{ADMIN}/{guide.pk}/change/").content.decode()
     assert client.post(f"{ADMIN}/{guide.pk}/delete/", {"post": "yes"}).status_code == 403
     assert not guide.publications.exists()
-    with translation.override("en"), pytest.raises(services.WorkflowError, match="publishers"):
-        services.procedure_publish(procedure=guide, user=member_of("Editor"))
+    with translation.override("en"), pytest.raises(editorial.WorkflowError, match="publishers"):
+        publishing.procedure_publish(procedure=guide, user=member_of("Editor"))
 
 
 def test_an_editor_submits_a_draft_for_review(as_user):
@@ -92,7 +92,7 @@ def test_a_translator_changes_texts_only(as_user):
 def test_a_publisher_publishes(as_user, client):
     guide = full_guide(status=Procedure.Status.DRAFT, title_en="Ready to go")
     editor = member_of("Editor")
-    services.procedure_mark_edited(procedure=guide, user=editor)
+    editorial.procedure_mark_edited(procedure=guide, user=editor)
     publisher = as_user(member_of("Publisher"))
     response = publisher.post(f"{ADMIN}/{guide.pk}/publish/", follow=True)
     assert "is published" in response.content.decode()
@@ -133,8 +133,8 @@ def test_publishing_lists_everything_that_is_missing(as_user):
 def test_a_guide_without_steps_cannot_be_published():
     guide = full_guide(status=Procedure.Status.DRAFT)
     guide.steps.all().delete()
-    with translation.override("en"), pytest.raises(services.WorkflowError, match="one step"):
-        services.procedure_publish(procedure=guide)
+    with translation.override("en"), pytest.raises(editorial.WorkflowError, match="one step"):
+        publishing.procedure_publish(procedure=guide)
 
 
 # --- Readers see the published version ------------------------------------------------------------
@@ -155,17 +155,17 @@ def test_readers_keep_the_published_version_while_editors_work(as_user, client):
         html = page(client, guide, query).content.decode()
         assert "Version one" in html and "Version two" not in html
 
-    services.procedure_publish(procedure=guide)
+    publishing.procedure_publish(procedure=guide)
     assert "Version two" in page(client, guide).content.decode()
 
 
 def test_unpublished_and_archived_guides_are_gone_for_readers(client):
     guide = full_guide()
-    services.procedure_unpublish(procedure=guide, user=None)
+    publishing.procedure_unpublish(procedure=guide, user=None)
     assert page(client, guide).status_code == 404
-    services.procedure_publish(procedure=guide)
+    publishing.procedure_publish(procedure=guide)
     assert page(client, guide).status_code == 200
-    services.procedure_archive(procedure=guide, user=None)
+    publishing.procedure_archive(procedure=guide, user=None)
     assert page(client, guide).status_code == 404
     assert guide.slug not in client.get("/sitemap.xml").content.decode()
 
@@ -176,7 +176,7 @@ def test_scheduled_publishing_takes_effect_by_itself(client):
         guide = full_guide(title_en="Old rules")
         guide.title_en = "New rules"
         guide.save()
-        services.procedure_publish(procedure=guide, publish_at=start + datetime.timedelta(days=3))
+        publishing.procedure_publish(procedure=guide, publish_at=start + datetime.timedelta(days=3))
         assert "Old rules" in page(client, guide).content.decode()
     with time_machine.travel(start + datetime.timedelta(days=3, minutes=1), tick=False):
         html = page(client, guide).content.decode()
@@ -187,7 +187,7 @@ def test_scheduled_publishing_takes_effect_by_itself(client):
 def test_change_notes_tell_readers_what_changed_and_feed_it(client):
     with time_machine.travel(datetime.datetime(2026, 10, 1, 9, tzinfo=datetime.UTC)):
         guide = full_guide(title_en="Register with CTM")
-    services.procedure_publish(
+    publishing.procedure_publish(
         procedure=guide,
         change_note={
             "zh-hans": "更新了证件要求",
@@ -324,5 +324,5 @@ def test_steps_added_after_publishing_wait_for_the_next_publish(client):
     guide = full_guide()
     StepFactory(procedure=guide, title_en="Brand new step")
     assert "Brand new step" not in page(client, guide).content.decode()
-    services.procedure_publish(procedure=guide)
+    publishing.procedure_publish(procedure=guide)
     assert "Brand new step" in page(client, guide).content.decode()

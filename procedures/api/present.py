@@ -13,7 +13,7 @@ from procedures.api.schemas import optional_text, text
 from procedures.models import Carrier as CarrierRow
 from procedures.models import Channel, Publication
 from procedures.models import Region as RegionRow
-from procedures.snapshots import field_text, pick
+from procedures.translations.reading import field_text, pick
 
 
 def _absolute(request, path: str) -> str:

@@ -1,13 +1,13 @@
 """The shapes the API answers with (OpenAPI components). Every text an editor typed comes as a
 `Text`: the string, the language it is really in, and whether it stands in for the language
-asked for or was converted by machine, as the pages mark it (procedures/snapshots.py)."""
+asked for or was converted by machine, as the pages mark it (procedures/publishing/snapshot.py)."""
 
 import datetime
 from typing import Literal
 
 from pydantic import BaseModel as Schema  # plain pydantic: no ORM getter, a fraction of the cost
 
-from procedures.snapshots import Text as ShownText
+from procedures.translations.reading import Text as ShownText
 
 Language = Literal["zh-hans", "zh-hant", "en"]
 API_FORMAT = 1  # bumped when a response shape changes incompatibly

@@ -1,6 +1,6 @@
 """The API's endpoints. Each answers in the active language (the URL's prefix, else the
 request's Accept-Language: LocaleMiddleware) and declares what content it shows to the page
-cache (kb/cache.py `tag`), so publishing or changing a carrier or region refreshes it as it
+cache (kb/pagecache/ `tag`), so publishing or changing a carrier or region refreshes it as it
 refreshes the pages. Reads only: live publications, never editors' working copies.
 
 Query budget per request, whatever the data size: guide list 3 (carriers and documents for
@@ -17,11 +17,12 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
-from kb.cache import tag
-from procedures import selectors
+from kb.pagecache import tag
 from procedures.api import present, schemas
-from procedures.filters import MAX_QUERY_LENGTH
 from procedures.models import Carrier, Channel, Procedure, Region, SimType
+from procedures.public import selectors
+from procedures.public.filters import MAX_QUERY_LENGTH
+from procedures.publishing import tags
 
 # Answered by middleware.ApiMiddleware when a client address sends too many requests.
 LIMITED = {429: schemas.Error}
@@ -37,7 +38,7 @@ ChannelValue = Literal[tuple(Channel.values)]
 
 
 class GuideFilters(Schema):
-    """The guide list's filters, as on the HTML list (procedures/filters.py). Region, carrier
+    """The guide list's filters, as on the HTML list (procedures/public/filters.py). Region, carrier
     and document take the slugs the regions, carriers and guides' documents have."""
 
     q: str | None = Field(None, max_length=MAX_QUERY_LENGTH, description="words to search for")
@@ -50,7 +51,7 @@ class GuideFilters(Schema):
     page: int = Field(1, ge=1)
 
 
-class FilterErrors(HttpError):
+class InvalidFiltersError(HttpError):
     def __init__(self, errors: dict[str, list[str]]):
         super().__init__(400, _("Some filters are not valid."))
         self.errors = errors
@@ -65,11 +66,13 @@ class FilterErrors(HttpError):
 def guide_list(request, filters: Query[GuideFilters]):
     result = selectors.guide_list(params=request.GET, page_number=filters.page)
     if result.has_errors:
-        raise FilterErrors({name: list(errors) for name, errors in result.form.errors.items()})
+        raise InvalidFiltersError(
+            {name: list(errors) for name, errors in result.form.errors.items()}
+        )
     paginator = result.page.paginator
     if filters.page > paginator.num_pages:
         raise Http404(_("There is no such page."))
-    tag(request, "guides")
+    tag(request, tags.GUIDES)
     page = result.page
     return schemas.GuidePage(
         count=result.total,
@@ -99,11 +102,11 @@ def guide_detail(request, slug: str):
     )
     if publication is None:
         raise Http404(_("There is no live guide at this address."))
-    tag(request, f"guide:{publication.procedure_id}")
+    tag(request, tags.guide(publication.procedure_id))
     if publication.carrier_id:
-        tag(request, f"carrier:{publication.carrier_id}")
+        tag(request, tags.carrier(publication.carrier_id))
     if publication.region_id:
-        tag(request, f"region:{publication.region_id}")
+        tag(request, tags.region(publication.region_id))
     return present.guide(request, publication)
 
 
@@ -121,7 +124,7 @@ def _regions():
 )
 def region_list(request):
     rows = list(_regions())
-    tag(request, "guides", *(f"region:{row.pk}" for row in rows))
+    tag(request, tags.GUIDES, *(tags.region(row.pk) for row in rows))
     return [present.region(request, row) for row in rows]
 
 
@@ -132,7 +135,7 @@ def region_list(request):
 )
 def region_detail(request, slug: str):
     row = get_object_or_404(_regions(), slug=slug)
-    tag(request, "guides", f"region:{row.pk}")
+    tag(request, tags.GUIDES, tags.region(row.pk))
     return present.region(request, row)
 
 
@@ -148,7 +151,7 @@ def _carriers():
 )
 def carrier_list(request):
     rows = list(_carriers().order_by("region__position", "region_id", "position", "id"))
-    tag(request, "guides", *(f"carrier:{row.pk}" for row in rows))
+    tag(request, tags.GUIDES, *(tags.carrier(row.pk) for row in rows))
     return [present.carrier(request, row) for row in rows]
 
 
@@ -159,7 +162,7 @@ def carrier_list(request):
 )
 def carrier_detail(request, slug: str):
     row = get_object_or_404(_carriers(), slug=slug)
-    tag(request, "guides", f"carrier:{row.pk}", f"region:{row.region_id}")
+    tag(request, tags.GUIDES, tags.carrier(row.pk), tags.region(row.region_id))
     return present.carrier(request, row)
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from procedures.exchange.services import ExchangeError, exchange_export
 from procedures.exchange.units import LANGUAGES
-from procedures.snapshots import LANGUAGE_CODES
+from procedures.translations.texts import LANGUAGE_CODES
 
 
 def _export_action(language: str):

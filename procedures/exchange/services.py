@@ -15,7 +15,7 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from procedures import services, translation_status
+from procedures import editorial
 from procedures.exchange import xliff
 from procedures.exchange.units import (
     DEFAULT_SOURCE,
@@ -28,8 +28,9 @@ from procedures.exchange.units import (
 )
 from procedures.models import FieldTranslation, Procedure
 from procedures.models import TranslationStatus as Status
-from procedures.texts import column, text_in
-from procedures.translation_status import fingerprint
+from procedures.translations import status as translation_status
+from procedures.translations.status import fingerprint
+from procedures.translations.texts import column, text_in
 
 STATE_RANK = {"initial": 0, "translated": 1, "reviewed": 2, "final": 3}
 
@@ -221,7 +222,7 @@ def _write(changes, rows, known, *, target: str, user) -> None:
             % {"language": LANGUAGES[target]}
         )
     for procedure in Procedure.objects.filter(pk__in=guides):
-        services.procedure_mark_edited(procedure=procedure, user=user)
+        editorial.procedure_mark_edited(procedure=procedure, user=user)
 
 
 def _mark_current(row: Model, *, fields: list[str], language: str) -> None:

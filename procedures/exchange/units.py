@@ -12,7 +12,6 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model
 
-from procedures import translation_status
 from procedures.models import (
     Carrier,
     ContactNumber,
@@ -28,7 +27,8 @@ from procedures.models import (
     Step,
 )
 from procedures.models import TranslationStatus as Status
-from procedures.texts import text_in
+from procedures.translations import status as translation_status
+from procedures.translations.texts import text_in
 
 LANGUAGES = dict(settings.LANGUAGES)
 EXCHANGE_FORMAT = 1  # written into every file; bumped when the meaning of ids or notes changes

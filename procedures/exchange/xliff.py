@@ -15,7 +15,7 @@ from translate.storage import xliff2
 
 from procedures.exchange.units import EXCHANGE_FORMAT, Group
 from procedures.models import TranslationStatus as Status
-from procedures.translation_status import fingerprint
+from procedures.translations.status import fingerprint
 
 STATE_OF_STATUS = {
     Status.MISSING: "initial",

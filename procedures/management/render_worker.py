@@ -15,15 +15,15 @@ def render_chunk(ids):
     """The stored page bodies and cards of these publications, as publishing renders them."""
     from django.db import connections
 
-    from procedures import services
+    from procedures import publishing
     from procedures.models import Publication
-    from procedures.rendering import render_stamp
+    from procedures.publishing.rendering import render_stamp
 
     publications = Publication.objects.filter(pk__in=ids).select_related(
         "carrier", "region", "page"
     )
     results = [
-        (publication.pk, services.publication_rendered_fields(publication))
+        (publication.pk, publishing.publication_rendered_fields(publication))
         for publication in publications
     ]
     connections.close_all()

@@ -1,4 +1,4 @@
-"""One representation of "not translated": the empty string (procedures/texts.py). Rows written
+"""One representation of "not translated": the empty string (procedures/translations/texts.py). Rows written
 before it may hold NULL (modeltranslation's columns are nullable) or only whitespace."""
 
 from django.db import migrations

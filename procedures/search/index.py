@@ -1,7 +1,7 @@
 """The search index of one process: every live guide's terms, scored with BM25.
 
-Built next to the list index (procedures/listing.py) and with the same positions (one per live
-guide, in display order), so a search's matches are a bitset that combines with the filters
+Built next to the list index (procedures/public/listing.py) and with the same positions (one per
+live guide, in display order), so a search's matches are a bitset that combines with the filters
 and their counts. Postings are numpy arrays grouped by term (guide positions as 32-bit
 integers, weighted counts as 32-bit floats: 8 bytes a posting), and scoring works on whole
 vectors, so a query costs about the same at 100 or 10,000 guides; carrier and region names

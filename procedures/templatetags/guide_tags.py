@@ -2,7 +2,7 @@ from django import template
 from django.template.defaultfilters import truncatechars
 
 from kb.markdown import markdown_for_readers
-from procedures.snapshots import Text, field_text, marked, plain
+from procedures.translations.reading import Text, field_text, marked, plain
 
 register = template.Library()
 

@@ -7,7 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+
+from tests.conftest import load_demo
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -91,7 +92,7 @@ def page_without_javascript(chromium, live_server):
 
 @pytest.fixture
 def demo(transactional_db):
-    call_command("loaddemo", verbosity=0)
+    load_demo()
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ Markdown is sanitised (nh3), and the Content Security Policy forbids inline scri
 import pytest
 from django.test import Client
 
-from procedures import services
+from procedures import publishing
 from procedures.models import Procedure
 from tests.factories import UserFactory, full_guide
 from tests.forms import form_data
@@ -36,7 +36,7 @@ def test_xss_payloads_in_every_text_field_never_run(page_without_csp, settings):
     assert written > 30  # title, summary, steps, notes, questions, sources, … in three languages
     response = client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
-    services.procedure_publish(procedure=guide)
+    publishing.procedure_publish(procedure=guide)
 
     for language in ("zh-hans", "zh-hant", "en"):
         page.goto(f"/{language}/guides/{guide.slug}/")

@@ -3,7 +3,7 @@ from pathlib import Path
 import yaml
 from django.core.management.base import BaseCommand
 
-from procedures import conversion
+from procedures.translations import conversion
 
 CONTENT_DIR = Path(__file__).resolve().parents[2] / "demo_content"
 
@@ -34,7 +34,7 @@ class Command(BaseCommand):
     help = (
         "Convert every Simplified text of the demo content that has a human Traditional "
         "translation (Hong Kong / Macau usage) and report how many characters agree, with the "
-        "most common differences: where the phrase list (procedures/data/"
+        "most common differences: where the phrase list (procedures/translations/data/"
         "conversion_phrases.yaml) or OpenCC goes wrong."
     )
 

@@ -1,11 +1,12 @@
-"""`manage.py exportkb FILE`: the whole knowledge base as JSON lines (procedures/transfer.py)."""
+"""`manage.py exportkb FILE`: the whole knowledge base as JSON lines
+(procedures/importing/transfer.py)."""
 
 import sys
 
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
-from procedures import transfer
+from procedures.importing import transfer
 
 
 class Command(BaseCommand):

@@ -19,7 +19,7 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 from tqdm import tqdm
 
-from procedures import services
+from procedures import publishing
 from procedures.management import render_worker
 from procedures.models import (
     FAR_FUTURE,
@@ -36,7 +36,7 @@ from procedures.models import (
     Source,
     Step,
 )
-from procedures.snapshots import SNAPSHOT_FORMAT, carrier_block, region_block
+from procedures.publishing.snapshot import SNAPSHOT_FORMAT, carrier_block, checked, region_block
 
 BATCH = 250
 RENDERED_FIELDS = [
@@ -127,7 +127,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, guides, seed, **options):
         quiet = options["verbosity"] == 0
-        # Publishing renders each guide's page body and card (procedures/rendering.py). Worker
+        # Publishing renders each guide's page body and card
+        # (procedures/publishing/rendering.py). Worker
         # processes, one per core, render each batch while this one inserts the next. They are
         # started before this process opens the database, so none inherits its connection.
         connections.close_all()
@@ -334,7 +335,7 @@ class Command(BaseCommand):
         )
 
     def _publication(self, procedure, plan, now):
-        """The publication `services.publication_create` would make, built from the plan
+        """The publication `publishing.publication_create` would make, built from the plan
         instead of reading every guide back."""
         empty = EMPTY
 
@@ -344,41 +345,48 @@ class Command(BaseCommand):
                 for code in ("zh-hans", "zh-hant", "en")
             }
 
-        snapshot = {
-            "format": SNAPSHOT_FORMAT,
-            "slug": procedure.slug,
-            "carrier": self.carrier_blocks.get(procedure.carrier_id),
-            "region": self.region_blocks.get(procedure.region_id),
-            "kind": procedure.kind,
-            "requirement": procedure.requirement,
-            "requirement_basis": texts("requirement_basis"),
-            "requirement_basis_url": procedure.requirement_basis_url,
-            "sim_types": [str(sim_type) for sim_type in procedure.sim_types],
-            "title": texts("title"),
-            "summary": texts("summary"),
-            "eligibility": texts("eligibility"),
-            "processing_time": texts("processing_time"),
-            "fees": empty,
-            "correction_notice": empty,
-            "last_verified_on": procedure.last_verified_on.isoformat(),
-            "verified_by": procedure.verified_by,
-            "review_due_on": procedure.review_due_on.isoformat(),
-            "documents": [
-                {"slug": document.slug, "name": _names(document), "note": empty}
-                for document in plan["documents"]
-            ],
-            "steps": [
-                {"channel": channel, "title": title, "body": body}
-                for channel, title, body in plan["steps"]
-            ],
-            "notes": [{"kind": kind, "body": body} for kind, body in plan["notes"]],
-            "faqs": [{"question": question, "answer": answer} for question, answer in plan["faqs"]],
-            "sources": [
-                {"title": title, "url": "https://source.example/", "language": "en"}
-                for title in plan["sources"]
-            ],
-        }
-        values = services.publication_values(procedure, snapshot)
+        snapshot = checked(
+            {
+                "format": SNAPSHOT_FORMAT,
+                "translation": {"stale": {}},
+                "slug": procedure.slug,
+                "carrier": self.carrier_blocks.get(procedure.carrier_id),
+                "region": self.region_blocks.get(procedure.region_id),
+                "kind": procedure.kind,
+                "requirement": procedure.requirement,
+                "requirement_basis": texts("requirement_basis"),
+                "requirement_basis_url": procedure.requirement_basis_url,
+                "sim_types": [str(sim_type) for sim_type in procedure.sim_types],
+                "title": texts("title"),
+                "summary": texts("summary"),
+                "eligibility": texts("eligibility"),
+                "processing_time": texts("processing_time"),
+                "fees": empty,
+                "official_contacts": empty,
+                "correction_notice": empty,
+                "last_verified_on": procedure.last_verified_on.isoformat(),
+                "verified_by": procedure.verified_by,
+                "review_due_on": procedure.review_due_on.isoformat(),
+                "documents": [
+                    {"slug": document.slug, "name": _names(document), "note": empty}
+                    for document in plan["documents"]
+                ],
+                "steps": [
+                    {"channel": channel, "title": title, "body": body}
+                    for channel, title, body in plan["steps"]
+                ],
+                "notes": [{"kind": kind, "body": body} for kind, body in plan["notes"]],
+                "faqs": [
+                    {"question": question, "answer": answer} for question, answer in plan["faqs"]
+                ],
+                "sources": [
+                    {"title": title, "url": "https://source.example/", "language": "en"}
+                    for title in plan["sources"]
+                ],
+                "changes": [],
+            }
+        )
+        values = publishing.publication_values(procedure, snapshot)
         values.pop("region_id"), values.pop("carrier_id")
         return {
             **values,

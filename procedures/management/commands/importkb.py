@@ -1,12 +1,12 @@
 """`python manage.py importkb FILE`: a knowledge base written by exportkb, into an empty database
-(procedures/transfer.py)."""
+(procedures/importing/transfer.py)."""
 
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from procedures import transfer
+from procedures.importing import transfer
 
 
 class Command(BaseCommand):

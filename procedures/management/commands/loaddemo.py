@@ -7,7 +7,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from tqdm import tqdm
 
-from procedures import importing, refresh
+from procedures.importing import demo as importing
+from procedures.publishing import refresh
 
 CONTENT_DIR = Path(__file__).resolve().parents[2] / "demo_content"
 

@@ -1,9 +1,10 @@
 from django.core.management.base import BaseCommand
 from django.db.models import Q
+from django.utils import timezone
 
-from procedures import services
+from procedures import publishing
 from procedures.models import Publication
-from procedures.rendering import render_stamp
+from procedures.publishing.rendering import render_stamp
 
 
 class Command(BaseCommand):
@@ -14,13 +15,13 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        stale = Publication.objects.filter(live_until__gt=services.timezone.now()).filter(
+        stale = Publication.objects.filter(live_until__gt=timezone.now()).filter(
             ~Q(rendered_stamp=render_stamp())
         )
         count = 0
         for publication in stale.select_related("carrier", "region", "page").iterator(
             chunk_size=200
         ):
-            services.publication_render(publication)
+            publishing.publication_render(publication)
             count += 1
         self.stdout.write(f"Rendered {count} guides again.")

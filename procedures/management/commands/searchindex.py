@@ -12,7 +12,7 @@ import tracemalloc
 from django.core.management.base import BaseCommand
 from django.db import connections
 
-from procedures import listing
+from procedures.public import listing
 from procedures.search import documents
 from procedures.search.index import SearchIndex
 

@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from procedures import translation_status
 from procedures.models import Procedure, Publication, TranslationStatus
+from procedures.translations import status as translation_status
 
 CHOICES = {"missing": TranslationStatus.MISSING, "stale": TranslationStatus.STALE,
            "machine": TranslationStatus.MACHINE}  # fmt: skip

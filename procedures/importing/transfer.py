@@ -30,8 +30,9 @@ from django.utils import translation
 from modeltranslation.translator import NotRegistered, translator
 from modeltranslation.utils import fallbacks
 
-from kb import cache
-from procedures import listing
+from kb import pagecache
+from procedures.public import listing
+from procedures.publishing import tags
 
 FORMAT = "sim-esim-kb"
 VERSION = 1
@@ -173,7 +174,7 @@ def import_rows(head: ExportHeader, lines: Iterable[str], progress=None) -> dict
                 row.save()
             except TransferError:
                 raise
-            except Exception as error:  # noqa: BLE001 - any bad row: say which line
+            except Exception as error:
                 raise TransferError(f"line {number}: {error}") from error
             written[data["model"]] += 1
             if progress is not None:
@@ -187,7 +188,7 @@ def import_rows(head: ExportHeader, lines: Iterable[str], progress=None) -> dict
         with connection.cursor() as cursor:
             for statement in sql:
                 cursor.execute(statement)
-        cache.bump(cache.EVERYTHING, "guides")
+        pagecache.bump(pagecache.EVERYTHING, tags.GUIDES)
     listing.forget()
     return written
 

@@ -16,8 +16,7 @@ from modeltranslation.translator import translator
 
 from procedures.models import FieldTranslation, Procedure, Publication, PublicationPage
 from procedures.models import TranslationStatus as Status
-from procedures.snapshots import LANGUAGE_CODES
-from procedures.texts import text_in
+from procedures.translations.texts import LANGUAGE_CODES, text_in
 
 DEFAULT = LANGUAGE_CODES[0]
 # Derived from the content, never edited: no translation status of their own.

@@ -63,3 +63,6 @@ def connect() -> None:
         pre_save.connect(
             normalise_blank_texts, sender=model, dispatch_uid=f"blank-texts-{model.__name__}"
         )
+
+
+LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]  # the default language first

@@ -3,7 +3,7 @@
 An import never overwrites what someone changed after it. Each object it writes (a region with its
 sources, a carrier with its numbers, a document, a guide with its rows) is remembered by a
 fingerprint of what it wrote (`ImportedState`); an object that no longer matches its fingerprint,
-or that an editor made, is left alone and reported as skipped (procedures/import_state.py).
+or that an editor made, is left alone and reported as skipped (procedures/importing/state.py).
 `force=True` overwrites them, and the report names each one. Importing the same content twice
 changes nothing.
 
@@ -18,8 +18,8 @@ from django.db.models import Model
 from modeltranslation.utils import build_localized_fieldname
 
 from kb.links import is_web_url
-from procedures import translation_status
-from procedures.import_state import (  # noqa: F401 - ContentError, ImportReport, IMPORT_COMMENT: the API
+from procedures.editorial.workflow import WorkflowError
+from procedures.importing.state import (  # noqa: F401 - ContentError, ImportReport, IMPORT_COMMENT: the API
     IMPORT_COMMENT,
     ContentError,
     ImportReport,
@@ -43,17 +43,15 @@ from procedures.models import (
     Source,
     Step,
 )
-from procedures.services import (
-    WorkflowError,
-    guide_snapshot,
+from procedures.publishing.publish import (
     live_publication,
     procedure_archive,
     procedure_publish,
     publication_values,
-    working_copy,
 )
-from procedures.snapshots import LANGUAGE_CODES
-from procedures.texts import translated_fields
+from procedures.publishing.snapshot import guide_snapshot
+from procedures.translations import status as translation_status
+from procedures.translations.texts import LANGUAGE_CODES, translated_fields
 
 # The comment of every revision an import records (loaddemo adds the file's name).
 
@@ -320,7 +318,7 @@ def _web_address(name: str, url: str) -> str:
 
 
 def _publish_if_changed(procedure: Procedure, change_note, report: ImportReport) -> None:
-    working = working_copy(procedure)
+    working = Procedure.objects.working_copy(procedure)
     current = live_publication(procedure)
     if current is not None:
         snapshot = guide_snapshot(working)

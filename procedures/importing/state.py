@@ -1,6 +1,6 @@
 """What an import wrote, and whether it may write again: the import's report, its errors, and a
 fingerprint of each object it wrote (`ImportedState`), so that nothing someone changed after an
-import is overwritten by the next one (see procedures/importing.py)."""
+import is overwritten by the next one (see procedures/importing/demo.py)."""
 
 import hashlib
 import json
@@ -10,7 +10,7 @@ from django.db.models import Model
 from reversion.models import Version
 
 from procedures.models import Carrier, Document, ImportedState, Procedure, Region
-from procedures.texts import translated_fields
+from procedures.translations.texts import translated_fields
 
 # The comment of every revision an import records (loaddemo adds the file's name).
 IMPORT_COMMENT = "Demo content:"

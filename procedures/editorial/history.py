@@ -13,7 +13,7 @@ from modeltranslation.utils import build_localized_fieldname
 from reversion.models import Version
 from reversion.signals import post_revision_commit
 
-from procedures import textdiff
+from procedures.editorial import textdiff
 from procedures.models import (
     Carrier,
     ContactNumber,
@@ -29,8 +29,7 @@ from procedures.models import (
     Source,
     Step,
 )
-from procedures.snapshots import LANGUAGE_CODES
-from procedures.texts import text_in
+from procedures.translations.texts import LANGUAGE_CODES, text_in
 
 # Registered here, imported by admin.py before the admin classes: after modeltranslation has added
 # the translation fields (so every language is recorded), before VersionAdmin would register the

@@ -3,9 +3,10 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import http_date
 
-from kb.cache import tag
-from procedures import selectors
-from procedures.rendering import render_page
+from kb.pagecache import tag
+from procedures.public import selectors
+from procedures.publishing import tags
+from procedures.publishing.rendering import render_page
 from procedures.search.terms import RESULTS_HEADER
 
 
@@ -27,7 +28,7 @@ def _is_staff(request) -> bool:
 
 def guide_list(request):
     result = selectors.guide_list(params=request.GET, page_number=_page_number(request))
-    tag(request, "guides")
+    tag(request, tags.GUIDES)
     response = render_page(request, "procedures/guide_list.html", {"result": result})
     if result.search is not None:
         # Counted by the search-terms log outside the page cache (procedures/search/terms.py).
@@ -47,7 +48,7 @@ def guide_detail(request, slug):
         moved_to = selectors.guide_moved_to(slug=slug)
         if moved_to is None:
             raise
-        tag(request, "guides")
+        tag(request, tags.GUIDES)
         query = request.GET.urlencode()
         url = reverse("procedures:guide_detail", kwargs={"slug": moved_to})
         return HttpResponsePermanentRedirect(url + ("?" + query if query else ""))
@@ -56,22 +57,22 @@ def guide_detail(request, slug):
         request.hreflang_languages = guide.languages
     response = render(request, "procedures/guide_detail.html", {"guide": guide})
     if not preview:
-        tag(request, f"guide:{guide.procedure_id}")
+        tag(request, tags.guide(guide.procedure_id))
         if guide.carrier_id:
-            tag(request, f"carrier:{guide.carrier_id}")
+            tag(request, tags.carrier(guide.carrier_id))
         if guide.region_id:
-            tag(request, f"region:{guide.region_id}")
+            tag(request, tags.region(guide.region_id))
         response["Last-Modified"] = http_date(guide.live_from.timestamp())
     return response
 
 
 def carrier_detail(request, slug):
     carrier = selectors.carrier_detail(slug=slug)
-    tag(request, "guides", f"carrier:{carrier.pk}", f"region:{carrier.region_id}")
+    tag(request, tags.GUIDES, tags.carrier(carrier.pk), tags.region(carrier.region_id))
     return render_page(request, "procedures/carrier_detail.html", {"carrier": carrier})
 
 
 def region_detail(request, slug):
     region = selectors.region_detail(slug=slug)
-    tag(request, "guides", f"region:{region.pk}")
+    tag(request, tags.GUIDES, tags.region(region.pk))
     return render_page(request, "procedures/region_detail.html", {"region": region})

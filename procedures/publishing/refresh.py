@@ -15,10 +15,12 @@ from contextlib import contextmanager
 from django.db.models import Q
 from django.utils import timezone
 
-from kb import cache
+from kb import pagecache
 from procedures.models import Carrier, Document, Publication, PublicationPage, Region
-from procedures.services import publication_render, search_text
-from procedures.snapshots import carrier_block, region_block, translated_texts
+from procedures.publishing import tags
+from procedures.publishing.publish import publication_render, search_text
+from procedures.publishing.snapshot import carrier_block, region_block
+from procedures.translations.reading import translated_texts
 
 _local = threading.local()
 
@@ -132,7 +134,7 @@ def _replace(publications, update, *, bump_guides: bool = False) -> int:
         if update(page.content, publication):
             PublicationPage.objects.filter(pk=page.pk).update(content=page.content)
             publication_render(publication)
-            rendered.append(f"guide:{publication.procedure_id}")
+            rendered.append(tags.guide(publication.procedure_id))
     if rendered and bump_guides:
-        cache.bump(*rendered)
+        pagecache.bump(*rendered)
     return len(rendered)

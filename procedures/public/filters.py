@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kb.languages import html_lang
 from procedures.models import Channel, Procedure, Publication, SimType
-from procedures.snapshots import Text, field_text, seen_marked
+from procedures.translations.reading import Text, field_text, seen_marked
 
 MAX_QUERY_LENGTH = 100
 

@@ -20,7 +20,9 @@ from django.utils import translation
 from django.utils.safestring import mark_safe
 
 from kb.languages import html_lang
-from procedures.snapshots import LANGUAGE_CODES, SNAPSHOT_FORMAT, Seen, watching_translations
+from procedures.publishing.snapshot import SNAPSHOT_FORMAT
+from procedures.translations.reading import Seen, seen_marked_in, watching_translations
+from procedures.translations.texts import LANGUAGE_CODES
 
 BODY_TEMPLATE = "procedures/includes/guide_body.html"
 NOTICE_TEMPLATE = "procedures/includes/translation_notice.html"
@@ -86,7 +88,9 @@ def render_page(request, template_name: str, context: dict) -> HttpResponse:
     returns the response."""
     with watching_translations() as shown:
         html = render_to_string(
-            template_name, {**context, "translation_notice": mark_safe(NOTICE_SLOT)}, request
+            template_name,
+            {**context, "translation_notice": mark_safe(NOTICE_SLOT)},  # noqa: S308 - a constant
+            request,
         )
     return HttpResponse(html.replace(NOTICE_SLOT, _notice(shown, page=True), 1))
 
@@ -97,7 +101,36 @@ def _url_in(language: str, slug: str) -> str:
 
 
 def render_card(guide) -> str:
+    """A guide's card in lists (a Publication), in the active language."""
     return render_to_string(CARD_TEMPLATE, {"guide": guide})
+
+
+def stored_or_live(publication, stored: str, render) -> str:
+    """The one rule for every stored rendering of a publication (`stored`: its body or card in
+    the active language): used while it was made by this code (templates, translations and
+    snapshot format, `render_stamp`), else `render()` now. Marked texts in a stored rendering
+    count in the notice of the page showing it, as if rendered now."""
+    if stored and publication.rendered_stamp == render_stamp():
+        seen_marked_in(stored)
+        return stored
+    return render()
+
+
+class Card:
+    """A publication's card for a template, `{{ guide.card }}`: the stored rendering while it
+    matches this code (its marked texts still count in the notice of the page it is on), else
+    rendered now. Rendered only when shown, inside the page's `watching_translations`."""
+
+    def __init__(self, publication):
+        self.publication = publication
+
+    def __html__(self) -> str:
+        publication = self.publication
+        return stored_or_live(
+            publication, publication.page.rendered_card, lambda: render_card(publication)
+        )
+
+    __str__ = __html__
 
 
 def render_all_languages(render, make_guide) -> dict[str, str]:

@@ -1,7 +1,7 @@
 """Reads for the public site. Each function decides the queries of one page, so a page's query
 budget is set here and nowhere else.
 
-Readers see publications (procedures/models.py: Publication), never the editors' working copy,
+Readers see publications (procedures/models/: Publication), never the editors' working copy,
 except staff asking for a preview.
 """
 
@@ -19,11 +19,14 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from kb.db import PreparedQuery
-from procedures import listing, services
-from procedures.filters import GuideFilter
 from procedures.models import Carrier, Document, GuideRedirect, Procedure, Publication, Region
+from procedures.public import listing
+from procedures.public.filters import GuideFilter
+from procedures.publishing.pages import GuideView, PublishedGuidePage
+from procedures.publishing.rendering import Card
+from procedures.publishing.snapshot import guide_snapshot
 from procedures.search.results import GuideSearch, search_page
-from procedures.snapshots import GuideView, PublishedGuidePage, Text, guide_snapshot
+from procedures.translations.reading import Text
 
 RENDERED_BODIES = [
     f"page__rendered_body_{code.replace('-', '_')}" for code, _ in settings.LANGUAGES
@@ -50,6 +53,8 @@ def listed_guides() -> QuerySet[Publication]:
 def _cards(ids: list[int]) -> list[Publication]:
     """The listed guides with these ids, in this order (one query)."""
     found = {guide.pk: guide for guide in listed_guides().filter(pk__in=ids)}
+    for guide in found.values():
+        guide.card = Card(guide)
     return [found[pk] for pk in ids if pk in found]
 
 
@@ -179,7 +184,7 @@ def _live_page_query(language: str, using: str) -> PreparedQuery:
 
 def _guide_preview(*, slug: str) -> GuideView:
     procedure = get_object_or_404(Procedure, slug=slug)
-    return GuideView(guide_snapshot(services.working_copy(procedure)), is_preview=True)
+    return GuideView(guide_snapshot(Procedure.objects.working_copy(procedure)), is_preview=True)
 
 
 def guide_moved_to(*, slug: str) -> str | None:

@@ -11,9 +11,9 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
 from kb.languages import html_lang
-from procedures import selectors
 from procedures.models import Carrier
-from procedures.snapshots import Text, field_text, plain
+from procedures.public import selectors
+from procedures.translations.reading import Text, field_text, plain
 
 FEED_SIZE = 30
 

@@ -16,11 +16,11 @@ import time
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import F
 from django.utils import timezone
 
-from kb.cache import EVERYTHING, current_versions
+from kb.pagecache import EVERYTHING, current_versions
 from procedures.models import Carrier, Publication, SimType
+from procedures.publishing import tags
 from procedures.search.index import Results, SearchIndex
 
 SIM_FLAGS = {SimType.ESIM: 4, SimType.PHYSICAL: 5, SimType.DATA_ONLY: 6}
@@ -90,8 +90,8 @@ def forget() -> None:
 def guide_index() -> GuideIndex:
     """The index of the live guides, rebuilt if guides changed since it was built."""
     global _index
-    current = current_versions(["guides", EVERYTHING])
-    version = (current.get("guides"), current.get(EVERYTHING))
+    current = current_versions([tags.GUIDES, EVERYTHING])
+    version = (current.get(tags.GUIDES), current.get(EVERYTHING))
     index = _index
     if index is not None and index.version == version and time.time() < index.valid_until:
         return index
@@ -103,12 +103,7 @@ def guide_index() -> GuideIndex:
 
 def _build(version) -> GuideIndex:
     now = timezone.now()
-    upcoming = (
-        Publication.objects.filter(live_from__gt=now, live_until__gt=F("live_from"))
-        .order_by("live_from")
-        .values_list("live_from", flat=True)
-        .first()
-    )
+    upcoming = Publication.objects.next_go_live(after=now)
     index = GuideIndex(version=version, valid_until=upcoming.timestamp() if upcoming else math.inf)
     facets = {name: {} for name in ("region", "carrier", "kind", "sim", "channel", "document")}
     facets["featured"] = {}

@@ -1,6 +1,6 @@
 """Which requests are readers' requests, as the page cache and front caches see them.
 
-Readers' pages are the same for everyone, so they are cached (kb/cache.py) and front caches
+Readers' pages are the same for everyone, so they are cached (kb/pagecache/) and front caches
 (nginx, a CDN) may keep them. Three things decide what a cached page is (issue 17):
 
 - Its query: only the parameters some page reads make a different page. Anything else
