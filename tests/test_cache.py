@@ -125,7 +125,7 @@ def test_a_head_request_does_not_store_a_page_without_its_etag(client, two_guide
 def test_remembered_versions_are_read_again_after_a_while(client, two_guides, monkeypatch):
     """A safety net for a change whose signal never arrived (a file not shared, not written)."""
     from kb.models import CacheTag
-    from kb.pagecache import versions as page_cache
+    from kb.pagecache import invalidation as page_cache
 
     first, _other = two_guides
     get(client, f"/en/guides/{first.slug}/")
@@ -151,7 +151,7 @@ def test_without_a_signal_file_every_hit_reads_the_versions(client, two_guides, 
 
 
 def test_an_unwritable_signal_file_falls_back_to_reading_versions(client, two_guides, settings):
-    from kb.pagecache import versions as page_cache
+    from kb.pagecache import invalidation as page_cache
 
     settings.KB_PAGE_CACHE_SIGNAL = "/proc/no-such-place/page-cache-signal"
     first, _other = two_guides

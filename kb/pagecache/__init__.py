@@ -24,7 +24,7 @@ they add, and a hit is answered (200, or 304 for a matching ETag or date) withou
 again.
 """
 
-from kb.pagecache.versions import (
+from kb.pagecache.invalidation import (
     EVERYTHING,
     bump,
     check_signal,

@@ -17,7 +17,7 @@ from django.utils.translation import get_language_from_path
 from kb.languages import current_url
 from kb.models import CacheTag
 from kb.pagecache import readers
-from kb.pagecache.versions import (
+from kb.pagecache.invalidation import (
     EVERYTHING,
     NEXT_GO_LIVE,
     check_signal,

@@ -17,7 +17,7 @@ from django.http import HttpResponse
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import translation
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 from kb.languages import html_lang
 from procedures.publishing.snapshot import SNAPSHOT_FORMAT
@@ -124,11 +124,12 @@ class Card:
     def __init__(self, publication):
         self.publication = publication
 
-    def __html__(self) -> str:
+    def __html__(self) -> SafeString:
         publication = self.publication
-        return stored_or_live(
+        html = stored_or_live(
             publication, publication.page.rendered_card, lambda: render_card(publication)
         )
+        return mark_safe(html)  # noqa: S308 - rendered from a template, now or when publishing
 
     __str__ = __html__
 
