@@ -40,9 +40,10 @@ document.addEventListener("DOMContentLoaded", () => {
   });
 });
 
-// The guide list's filters: always open on a wide screen (site.css shows them there even in
-// browsers that cannot style a closed <details>, once this has run).
+// Panels collapsed on a phone (the guide list's filters, a guide's "at a glance") are open on a
+// wide screen: site.css shows them there, and this opens them in browsers that cannot style a
+// closed <details>.
 document.addEventListener("DOMContentLoaded", () => {
-  const panel = document.querySelector(".filter-panel");
-  if (panel && window.matchMedia("(min-width: 52rem)").matches) panel.open = true;
+  if (!window.matchMedia("(min-width: 52rem)").matches) return;
+  document.querySelectorAll("details.open-when-wide").forEach((panel) => { panel.open = true; });
 });
