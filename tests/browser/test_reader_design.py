@@ -30,8 +30,9 @@ def _context(chromium, live_server, *, device, **options):
     page.on("pageerror", lambda error: page.errors.append(str(error)))
     page.on(
         "console",
-        lambda message: "Content Security Policy" in message.text
-        and page.csp_reports.append(message.text),
+        lambda message: (
+            "Content Security Policy" in message.text and page.csp_reports.append(message.text)
+        ),
     )
     return context, page
 
