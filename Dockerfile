@@ -2,6 +2,13 @@
 # compiled and the static files collected at build time. Run it with compose.yaml (nginx in
 # front, two web nodes, PostgreSQL, Redis); see README, "Run it in production".
 
+# --- CSS: the pinned CSS foundation from npm (package-lock.json), copied into static/ ----------
+FROM node:22-bookworm-slim AS css
+WORKDIR /css
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund \
+    && mkdir -p vendor && cp node_modules/modern-normalize/modern-normalize.css vendor/
+
 # --- Build: install the runtime dependencies, compile messages, collect static files ----------
 FROM python:3.11-slim-bookworm AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PYTHONDONTWRITEBYTECODE=1
@@ -15,6 +22,7 @@ RUN sed '/^# Tests and tooling/,$d' requirements.txt > runtime.txt \
     && python -m venv /venv \
     && /venv/bin/pip install -r runtime.txt
 COPY . .
+COPY --from=css /css/vendor/ static/css/vendor/
 # Settings refuse production without a key and hosts: build-time values, never used at run time.
 RUN DJANGO_ENV=production DJANGO_SECRET_KEY=build-only-not-a-secret-0123456789abcdefghijklmnop \
     DJANGO_ALLOWED_HOSTS=build DATABASE_URL=sqlite:////tmp/build.sqlite3 \

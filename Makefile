@@ -7,9 +7,9 @@ MANAGE := $(PY) manage.py
 
 
 .PHONY: test-tools
-.PHONY: run test install messages makemessages lint format check-gettext clean bench bench-smoke bench-load
+.PHONY: run test install messages makemessages lint format check-gettext clean bench bench-smoke bench-load css
 
-run: install messages
+run: install messages css
 	$(MANAGE) migrate --noinput
 	$(MANAGE) loaddemo
 	$(MANAGE) rerender
@@ -17,8 +17,23 @@ run: install messages
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (the site's own error pages; DEBUG=1 make run for Django's debug pages)"
 	$(if $(DEBUG),DJANGO_DEBUG=$(DEBUG) )$(MANAGE) runserver 127.0.0.1:$(PORT)
 
-test: install messages test-tools
+test: install messages css test-tools
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The CSS foundation (modern-normalize, pinned in package.json) is copied from node_modules into
+# static/css/vendor/ (git-ignored); site.css builds on it. The Dockerfile does the same.
+CSS_VENDOR := static/css/vendor/modern-normalize.css
+
+css: $(CSS_VENDOR)
+
+$(CSS_VENDOR): package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+	  echo "npm is missing (needed for the site's CSS foundation). Install Node.js 20 or newer:"; \
+	  echo "Debian/Ubuntu 'apt-get install nodejs npm', Fedora 'dnf install nodejs', macOS 'brew install node'."; \
+	  exit 1; }
+	@test node_modules/.package-lock.json -nt package-lock.json || npm ci --no-audit --no-fund --silent
+	@mkdir -p $(@D)
+	cp node_modules/modern-normalize/modern-normalize.css $@
 
 # axe-core (npm) for the accessibility checks of the browser tests; without npm those checks
 # are skipped and say so. Browser tests also need Chromium: apt-get install chromium.
@@ -72,5 +87,5 @@ format: install
 	$(PY) -m ruff format .
 
 clean:
-	rm -rf $(VENV) var staticfiles
+	rm -rf $(VENV) var staticfiles static/css/vendor
 	find . -name '*.mo' -path './locale/*' -delete

@@ -50,8 +50,9 @@ def listed_guides() -> QuerySet[Publication]:
 # --- Home, region and carrier pages -----------------------------------------------------------
 
 
-def _cards(ids: list[int]) -> list[Publication]:
-    """The listed guides with these ids, in this order (one query)."""
+def guide_cards(ids: list[int]) -> list[Publication]:
+    """The listed guides with these ids (Publication pks), in this order, each with its `card`
+    for templates (one query; cards render when shown)."""
     found = {guide.pk: guide for guide in listed_guides().filter(pk__in=ids)}
     for guide in found.values():
         guide.card = Card(guide)
@@ -80,14 +81,14 @@ def regions_with_carriers(*, index=None) -> list[Region]:
 
 def featured_guides(*, limit: int = 6, index=None) -> list[Publication]:
     index = index or listing.guide_index()
-    return _cards(index.page(index.option("featured", True), 1, limit))
+    return guide_cards(index.page(index.option("featured", True), 1, limit))
 
 
 def guides_for_any_region(*, limit: int = 20, index=None) -> list[Publication]:
     """Guides that apply wherever the reader is (eSIM basics)."""
     index = index or listing.guide_index()
     bits = index.option("region", None) & index.option("carrier", None)
-    return _cards(index.page(bits, 1, limit))
+    return guide_cards(index.page(bits, 1, limit))
 
 
 GUIDES_PER_CARRIER_ON_REGION_PAGE = 10
@@ -108,7 +109,7 @@ def region_detail(*, slug: str) -> Region:
     everywhere = index.option("region", region.pk) & index.option("carrier", None)
     region_wide = index.page(everywhere, 1, 50)
     wanted = [pk for ids in shown.values() for pk in ids] + region_wide
-    cards = {guide.pk: guide for guide in _cards(wanted)}
+    cards = {guide.pk: guide for guide in guide_cards(wanted)}
     for carrier in region.carriers.all():
         carrier.published_guides = [cards[pk] for pk in shown[carrier.pk] if pk in cards]
     region.region_wide_guides = [cards[pk] for pk in region_wide if pk in cards]
@@ -127,7 +128,7 @@ def carrier_detail(*, slug: str) -> Carrier:
     index = listing.guide_index()
     bits = index.option("carrier", carrier.pk)
     carrier.guide_count = bits.bit_count()
-    carrier.published_guides = _cards(index.page(bits, 1, GUIDES_ON_CARRIER_PAGE))
+    carrier.published_guides = guide_cards(index.page(bits, 1, GUIDES_ON_CARRIER_PAGE))
     return carrier
 
 
@@ -341,7 +342,7 @@ def guide_list(*, params, page_number: int = 1) -> GuideList:
             index, found, matching, query=query, number=number, size=paginator.per_page
         )
         ids = search.ids
-    cards = _cards(ids)
+    cards = guide_cards(ids)
     if search is not None:
         search.attach(cards, popular=featured_guides(limit=3, index=index) if not total else [])
     return GuideList(

@@ -5,6 +5,7 @@ from django.utils.http import http_date
 
 from kb.pagecache import tag
 from procedures.public import selectors
+from procedures.public.related import RelatedGuides
 from procedures.publishing import tags
 from procedures.publishing.rendering import render_page
 from procedures.search.terms import RESULTS_HEADER
@@ -55,8 +56,10 @@ def guide_detail(request, slug):
     if not preview:
         # Only the languages the guide is written in are offered to search engines.
         request.hreflang_languages = guide.languages
-    response = render(request, "procedures/guide_detail.html", {"guide": guide})
+    related = RelatedGuides(guide)  # read only if the page is rendered (public/related.py)
+    response = render(request, "procedures/guide_detail.html", {"guide": guide, "related": related})
     if not preview:
+        tag(request, *related.cache_tags())
         tag(request, tags.guide(guide.procedure_id))
         if guide.carrier_id:
             tag(request, tags.carrier(guide.carrier_id))

@@ -178,5 +178,5 @@ class PublishedGuidePage:
             content = PublicationPage.objects.get(pk=self.publication.pk).content
             return GuideView(content, procedure_id=self.procedure_id).body
 
-        html = stored_or_live(self.publication, self.publication.stored_body, live)
+        html = stored_or_live(self.publication, lambda: self.publication.stored_body, live)
         return mark_safe(html)  # noqa: S308 - rendered from templates, now or when publishing

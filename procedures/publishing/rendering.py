@@ -105,14 +105,16 @@ def render_card(guide) -> str:
     return render_to_string(CARD_TEMPLATE, {"guide": guide})
 
 
-def stored_or_live(publication, stored: str, render) -> str:
-    """The one rule for every stored rendering of a publication (`stored`: its body or card in
-    the active language): used while it was made by this code (templates, translations and
-    snapshot format, `render_stamp`), else `render()` now. Marked texts in a stored rendering
-    count in the notice of the page showing it, as if rendered now."""
-    if stored and publication.rendered_stamp == render_stamp():
-        seen_marked_in(stored)
-        return stored
+def stored_or_live(publication, stored, render) -> str:
+    """The one rule for every stored rendering of a publication: `stored()` (its body or card in
+    the active language, read only then) is used while it was made by this code (templates,
+    translations and snapshot format: `render_stamp`), else `render()` now. Marked texts in a
+    stored rendering count in the notice of the page showing it, as if rendered now."""
+    if publication.rendered_stamp == render_stamp():
+        html = stored()
+        if html:
+            seen_marked_in(html)
+            return html
     return render()
 
 
@@ -127,7 +129,7 @@ class Card:
     def __html__(self) -> SafeString:
         publication = self.publication
         html = stored_or_live(
-            publication, publication.page.rendered_card, lambda: render_card(publication)
+            publication, lambda: publication.page.rendered_card, lambda: render_card(publication)
         )
         return mark_safe(html)  # noqa: S308 - rendered from a template, now or when publishing
 
