@@ -6,7 +6,7 @@ from django.urls import include, path
 
 from procedures.api.urls import prefixed
 
-from . import views
+from . import offline, views
 from .cache import tagged
 from .sitemaps import SITEMAPS
 
@@ -14,11 +14,14 @@ urlpatterns = [
     path("sitemap.xml", tagged("guides")(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("healthz", views.health, name="health"),
+    path("sw.js", offline.service_worker, name="service_worker"),
 ]
 
 # Every page a person reads carries its language: /zh-hans/…, /zh-hant/…, /en/…
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
+    path("manifest.webmanifest", offline.manifest, name="manifest"),
+    path("offline/", offline.saved_guides, name="saved_guides"),
     path("", include("procedures.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", prefixed.urls),
