@@ -989,4 +989,5 @@ class PublicationAdmin(admin.ModelAdmin):
         return False
 
 
+from .feedback import admin as feedback_admin  # noqa: E402, F401 - readers' feedback inbox
 from .search import admin as search_admin  # noqa: E402, F401 - the search-terms report

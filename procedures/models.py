@@ -828,4 +828,5 @@ class ProcedureEdit(models.Model):
         return f"{self.procedure_id} {self.user_id} {self.at:%Y-%m-%d %H:%M}"
 
 
+from .feedback.models import Feedback  # noqa: E402, F401 - readers' feedback
 from .search.models import SearchDocument, SearchTerm  # noqa: E402, F401 - search's own tables
