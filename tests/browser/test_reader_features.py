@@ -179,3 +179,55 @@ def test_a_reader_reports_a_step_and_the_editor_finds_it_in_the_inbox(page, demo
     assert "營業時間改了" in row.inner_text() and step_title in row.inner_text()
     assert page.locator("#changelist-filter").get_by_text("(1)").count() >= 1
     assert page.errors == []
+
+
+VARIANT_STEP = """Open the settings.
+
+{for iphone}
+Tap Cellular, then Add eSIM.
+{/for}
+{for android}
+Tap Connections, then SIM manager.
+{/for}
+{for samsung}
+Tap Connections, then SIM manager, then Add eSIM.
+{/for}
+"""
+
+
+def _guide_with_variants():
+    from tests.factories import StepFactory, full_guide, publish
+
+    guide = full_guide(channels=("website",))
+    StepFactory(procedure=guide, channel="website", body_en=VARIANT_STEP)
+    publish(guide)
+    return guide
+
+
+def test_a_reader_picks_their_phone_once(page):
+    guide = _guide_with_variants()
+    page.goto(f"/en/guides/{guide.slug}/")
+    variants = page.locator(".device-variant")
+    assert variants.count() == 3
+    page.get_by_role("button", name="Samsung Galaxy").click()
+    visible = [variants.nth(i).is_visible() for i in range(3)]
+    assert visible == [False, False, True]  # Samsung's own, not the general Android one
+    page.reload()
+    assert [variants.nth(i).is_visible() for i in range(3)] == [False, False, True]
+    assert page.get_by_role("button", name="Samsung Galaxy").get_attribute("aria-pressed") == "true"
+    page.get_by_role("button", name="iPhone").click()
+    assert [variants.nth(i).is_visible() for i in range(3)] == [True, False, False]
+    page.get_by_role("button", name="Show all phones").click()
+    assert all(variants.nth(i).is_visible() for i in range(3))
+    assert page.errors == []
+
+
+def test_without_javascript_every_phone_s_section_shows_labelled(page_without_javascript):
+    page = page_without_javascript
+    guide = _guide_with_variants()
+    page.goto(f"/en/guides/{guide.slug}/")
+    variants = page.locator(".device-variant")
+    assert all(variants.nth(i).is_visible() for i in range(variants.count()))
+    labels_shown = page.locator(".device-variant-label").all_inner_texts()
+    assert labels_shown == ["iPhone", "Android phones", "Samsung Galaxy"]
+    assert not page.locator("[data-device-picker]").is_visible()
