@@ -231,3 +231,39 @@ def test_without_javascript_every_phone_s_section_shows_labelled(page_without_ja
     labels_shown = page.locator(".device-variant-label").all_inner_texts()
     assert labels_shown == ["iPhone", "Android phones", "Samsung Galaxy"]
     assert not page.locator("[data-device-picker]").is_visible()
+
+
+def test_checklist_ticks_are_remembered_and_print_shows_every_answer(page):
+    from tests.factories import full_guide
+
+    guide = full_guide(channels=("website",))
+    page.goto(f"/en/guides/{guide.slug}/")
+    boxes = page.locator(".documents .checklist input[type=checkbox]")
+    assert boxes.count() == 2
+    boxes.nth(1).check()
+    page.reload()
+    assert [boxes.nth(i).is_checked() for i in range(2)] == [False, True]
+    page.goto(f"/zh-hant/guides/{guide.slug}/")  # the same guide in another language
+    assert boxes.nth(1).is_checked()
+
+    page.goto(f"/en/guides/{guide.slug}/")
+    answers = page.locator(".faq > div")
+    assert not answers.first.is_visible()  # questions start closed
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    page.emulate_media(media="print")
+    assert all(answers.nth(i).is_visible() for i in range(answers.count()))
+    source = page.locator(".sources a[href^='http']").first
+    after = source.evaluate("a => getComputedStyle(a, '::after').content")
+    assert "regulator.example" in after  # the link's address is printed
+    page.emulate_media(media="screen")
+    page.evaluate("window.dispatchEvent(new Event('afterprint'))")
+
+    # "Print checklist" prints the title and what to bring only.
+    page.evaluate("window.print = () => { window.printed = true; }")
+    page.get_by_role("button", name="Print checklist").click()
+    assert page.evaluate("window.printed") is True
+    page.emulate_media(media="print")
+    assert page.locator(".documents").is_visible()
+    assert not page.locator(".steps").is_visible()
+    assert not page.locator(".faqs").is_visible()
+    assert page.errors == []
