@@ -160,6 +160,8 @@ KB_PAGE_CACHE = env.bool("KB_PAGE_CACHE", default=True)
 # (kb/pagecache/readers.py).
 # 2 + 2 s: a publication reaches every reader through the front cache within 5 s (issue 17).
 KB_FRONT_CACHE_SECONDS = env.int("KB_FRONT_CACHE_SECONDS", default=2)
+# Feedback forms a client address may send per hour (issue 15); more get a 429 page.
+KB_FEEDBACK_PER_HOUR = env.int("KB_FEEDBACK_PER_HOUR", default=10)
 KB_FRONT_CACHE_STALE_SECONDS = env.int("KB_FRONT_CACHE_STALE_SECONDS", default=2)
 KB_FRONT_CACHE_STALE_IF_ERROR_SECONDS = env.int(
     "KB_FRONT_CACHE_STALE_IF_ERROR_SECONDS", default=60 * 60 * 24

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from kb import views
+from kb import offline, views
 from kb.pagecache import tagged
 from kb.sitemaps import SITEMAPS
 from procedures.api.urls import prefixed
@@ -14,11 +14,14 @@ urlpatterns = [
     path("sitemap.xml", tagged(tags.GUIDES)(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("healthz", views.health, name="health"),
+    path("sw.js", offline.service_worker, name="service_worker"),
 ]
 
 # Every page a person reads carries its language: /zh-hans/…, /zh-hant/…, /en/…
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
+    path("manifest.webmanifest", offline.manifest, name="manifest"),
+    path("offline/", offline.saved_guides, name="saved_guides"),
     path("", include("procedures.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", prefixed.urls),

@@ -996,4 +996,5 @@ class PublicationAdmin(admin.ModelAdmin):
         return False
 
 
+from procedures.feedback import admin as feedback_admin  # noqa: E402, F401 - readers' feedback inbox
 from procedures.search import admin as search_admin  # noqa: E402, F401 - the search-terms report

@@ -22,7 +22,8 @@ NEXT_GO_LIVE = "next-go-live"  # a tag row whose version is the next go-live tim
 
 
 def tag(request, *tags: str) -> None:
-    """Declare what content a response shows (called by views)."""
+    """Declare what content a response shows (called by views); with no tags, a page that is
+    the same for every reader and changes only with the site (a deploy)."""
     if not hasattr(request, "cache_tags"):
         request.cache_tags = set()
     request.cache_tags.update(tags)

@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from kb.markdown import device_variant_problems
 from procedures.editorial import history
 from procedures.models import (
     Carrier,
@@ -89,6 +90,13 @@ def procedure_publish_problems(*, procedure: Procedure) -> list[str]:
             )
     for number, step in enumerate(steps, start=1):
         require(step, "title", _("The title of step %(number)s") % {"number": number})
+        # Device sections ({for iphone}…{/for}) that readers' pages could not show as written.
+        for code in LANGUAGE_CODES:
+            problems += [
+                _("Step %(number)s (%(language)s): %(problem)s")
+                % {"number": number, "language": _language_names([code]), "problem": problem}
+                for problem in device_variant_problems(text_in(step, "body", code))
+            ]
     for number, note in enumerate(procedure.notes.all(), start=1):
         require(note, "body", _("Note %(number)s") % {"number": number})
     for number, faq in enumerate(procedure.faqs.all(), start=1):

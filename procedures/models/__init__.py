@@ -9,6 +9,7 @@ guides → publishing, translations, editorial. Import them from here (`procedur
 Django and every other module do; the app keeps one label and the same tables.
 """
 
+from procedures.feedback.models import Feedback
 from procedures.models.catalog import (
     BaseSource,
     Carrier,
@@ -44,7 +45,8 @@ from procedures.search.models import SearchDocument, SearchTerm
 
 __all__ = [
     "BaseSource", "Carrier", "Channel", "ContactNumber", "DEFAULT_REVIEW_INTERVAL_DAYS",
-    "Document", "FAR_FUTURE", "Faq", "FieldTranslation", "GuideRedirect", "ImportedState", "Note",
+    "Document", "FAR_FUTURE", "Faq", "Feedback", "FieldTranslation", "GuideRedirect",
+    "ImportedState", "Note",
     "Ordered", "Procedure", "ProcedureDocument", "ProcedureEdit", "ProcedureQuerySet",
     "Publication", "PublicationPage", "PublicationQuerySet", "Region", "RegionSource",
     "RevisionTranslations", "SearchDocument", "SearchTerm", "SimType", "Source", "SourceLanguage",

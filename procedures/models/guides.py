@@ -311,7 +311,15 @@ class Step(Ordered):
     title = models.CharField(
         _("title"), max_length=200, help_text=_("Short and imperative: Upload your ID.")
     )
-    body = models.TextField(_("details"), blank=True, help_text=_("Markdown."))
+    body = models.TextField(
+        _("details"),
+        blank=True,
+        help_text=_(
+            "Markdown. Where phones differ, one section each: {for iphone}…{/for}, also android, "
+            "samsung, pixel, other (several with commas: {for samsung, pixel}); readers see "
+            "their phone's."
+        ),
+    )
 
     class Meta(Ordered.Meta):
         verbose_name = _("step")

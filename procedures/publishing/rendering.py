@@ -28,6 +28,8 @@ BODY_TEMPLATE = "procedures/includes/guide_body.html"
 NOTICE_TEMPLATE = "procedures/includes/translation_notice.html"
 CARD_TEMPLATE = "includes/guide_card.html"
 _TEMPLATES = [BODY_TEMPLATE, NOTICE_TEMPLATE, CARD_TEMPLATE, "includes/requirement_badge.html"]
+# Parts of the stored body kept in their own files (issue 15's reader features).
+_TEMPLATES += ["procedures/includes/step_report_link.html"]
 
 
 @cache
