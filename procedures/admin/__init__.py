@@ -6,8 +6,9 @@ each other.
 
 One module per screen: base (what every screen shares), catalog (regions, carriers, documents),
 guides (the guide list and change form), forms, publishing, conversion (the list's translation
-actions), dashboard (translation work) and history. Importing them registers their models."""
+actions), dashboard (translation work), history, and security (django-axes' records, for
+superusers only). Importing them registers their models."""
 
 from ..search import admin as search_admin  # noqa: F401 - the search-terms report
-from . import base, catalog, guides, publishing  # noqa: F401 - importing registers the screens
+from . import base, catalog, guides, publishing, security  # noqa: F401 - importing registers the screens
 from .guides import ProcedureAdmin, StepInline  # noqa: F401 - named by tests and other apps
