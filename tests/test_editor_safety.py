@@ -143,11 +143,15 @@ def test_a_translator_fills_traditional_from_simplified(client):
     guide = full_guide(status=Procedure.Status.DRAFT, title_zh_hant="")
     Procedure.objects.filter(pk=guide.pk).update(title_zh_hans="注销澳门的号码")
     client.force_login(member_of("Translator"))
-    response = client.post(
-        f"{ADMIN}/", {"action": "fill_traditional", "_selected_action": [guide.pk]}, follow=True
-    )
+    preview = client.post(
+        f"{ADMIN}/", {"action": "fill_traditional", "_selected_action": [guide.pk]}
+    ).content.decode()
+    # Before anything is written: the title's current (empty) text and its conversion.
+    assert "(empty)" in preview and "註銷澳門的號碼" in preview
+    assert Procedure.objects.get(pk=guide.pk).title_zh_hant == ""
+    response = client.post(f"{ADMIN}/", form_data(preview, "conversion-form"), follow=True)
     assert response.status_code == 200
-    assert "marked machine-converted" in response.content.decode()
+    assert "of 1 guide with OpenCC" in response.content.decode()
     guide.refresh_from_db()
     assert guide.title_zh_hant == "註銷澳門的號碼"
 

@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import (
-    TabbedTranslationAdmin,
+    TranslationAdmin,
     TranslationStackedInline,
     TranslationTabularInline,
 )
@@ -18,6 +18,7 @@ from reversion.admin import VersionAdmin
 
 from .. import refresh, services, translation_status
 from ..snapshots import LANGUAGE_CODES
+from . import languages
 
 admin.site.site_header = _("SIM & eSIM Guide: editing")
 admin.site.index_template = "admin/kb_index.html"  # links the translation dashboard
@@ -163,19 +164,40 @@ class OrderedInline(TranslatorAccess, SortableInlineAdminMixin):
         return formset
 
 
-class OrderedStackedInline(OrderedInline, TranslationStackedInline):
+class OrderedStackedInline(
+    OrderedInline, languages.ContentLanguageFields, TranslationStackedInline
+):
     template = "adminsortable2/edit_inline/stacked-django-5.2.html"
 
 
-class OrderedTabularInline(OrderedInline, TranslationTabularInline):
+class OrderedTabularInline(
+    OrderedInline, languages.ContentLanguageFields, TranslationTabularInline
+):
     template = "adminsortable2/edit_inline/tabular-django-5.2.html"
 
 
-class TranslatedAdmin(SortableAdminBase, VersionAdmin, TabbedTranslationAdmin):
+class TranslatedAdmin(
+    SortableAdminBase, VersionAdmin, languages.ContentLanguageFields, TranslationAdmin
+):
     """Every save records where each language of each text stands (translation_status), and
-    refreshes the live pages showing what it changed once, however many rows it wrote."""
+    refreshes the live pages showing what it changed once, however many rows it wrote. The form
+    shows one content language at a time, chosen once for the whole form (languages.py)."""
 
     formfield_overrides = URL_FIELDS_HTTPS
+    change_form_template = "admin/procedures/translated_change_form.html"
+
+    class Media:
+        js = [languages.SCRIPT]
+        css = {"all": [languages.STYLESHEET]}
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context.update(
+            languages.switch_context(
+                form=context["adminform"].form,
+                formsets=[inline.formset for inline in context.get("inline_admin_formsets", [])],
+            )
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         with refresh.batch():

@@ -1,6 +1,6 @@
 """The guide list's translation actions: fill one Chinese script from the other with OpenCC
-(with a confirmation before replacing reviewed work) and mark machine-converted texts as
-reviewed."""
+(after a preview of each text, current and proposed, where the editor unticks what to keep) and
+mark machine-converted texts as reviewed."""
 
 from django.conf import settings
 from django.contrib import admin, messages
@@ -23,50 +23,66 @@ class ConversionActions:
             return None
 
     def _convert_or_refuse(self, request, queryset, target):
-        replace = request.POST.get("replace_reviewed") == "yes"
-        if not replace:
-            held = {
-                procedure: services.procedure_convert(
-                    procedure=procedure, target=target, user=request.user, replace_reviewed=False
-                ).held_back
-                for procedure in queryset
-            }
-            held = {procedure: labels for procedure, labels in held.items() if labels}
-            if held:
-                return TemplateResponse(
-                    request,
-                    "admin/procedures/procedure/confirm_conversion.html",
-                    {
-                        **self.admin_site.each_context(request),
-                        "title": _("Replace reviewed translations?"),
-                        "opts": self.model._meta,
-                        "held": held,
-                        "queryset": queryset,
-                        "action": request.POST.get("action"),
-                        "language": dict(settings.LANGUAGES)[target],
-                    },
-                )
-            filled = "done"
-        else:
+        """First a preview of every text the conversion would write (current and proposed,
+        a person's reviewed translations unticked); then only the ticked texts are written."""
+        language = dict(settings.LANGUAGES)[target]
+        if request.POST.get("convert_confirmed") != "yes":
+            previews = []
             for procedure in queryset:
-                services.procedure_convert(
-                    procedure=procedure, target=target, user=request.user, replace_reviewed=True
+                proposals = services.procedure_convert(
+                    procedure=procedure, target=target, user=request.user, preview=True
+                ).proposals
+                if proposals:
+                    previews.append((procedure, proposals))
+            if not previews:
+                self.message_user(
+                    request,
+                    _("Nothing to fill: the %(language)s texts of these guides are up to date.")
+                    % {"language": language},
+                    messages.INFO,
                 )
-            filled = "done"
-        if filled:
-            count = queryset.count()
-            self.message_user(
+                return None
+            return TemplateResponse(
                 request,
-                ngettext(
-                    "Filled the missing and outdated %(language)s texts of %(count)s guide "
-                    "with OpenCC. They are marked machine-converted until someone reviews them.",
-                    "Filled the missing and outdated %(language)s texts of %(count)s guides "
-                    "with OpenCC. They are marked machine-converted until someone reviews them.",
-                    count,
-                )
-                % {"language": dict(settings.LANGUAGES)[target], "count": count},
-                messages.SUCCESS,
+                "admin/procedures/procedure/confirm_conversion.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": _("Fill %(language)s with OpenCC?") % {"language": language},
+                    "opts": self.model._meta,
+                    "previews": previews,
+                    "queryset": queryset,
+                    "action": request.POST.get("action"),
+                    "language": language,
+                    "target": target,
+                    "media": self.media,
+                },
             )
+        ticked = set(request.POST.getlist("convert"))
+        converted = 0
+        for procedure in queryset:
+            prefix = f"{procedure.pk}/"
+            only = {key.removeprefix(prefix) for key in ticked if key.startswith(prefix)}
+            if not only:
+                continue
+            if services.procedure_convert(
+                procedure=procedure, target=target, user=request.user, only=only
+            ).filled:
+                converted += 1
+        if not converted:
+            self.message_user(request, _("No text was ticked: nothing was changed."), messages.INFO)
+            return None
+        self.message_user(
+            request,
+            ngettext(
+                "Filled the ticked %(language)s texts of %(count)s guide with OpenCC. They are "
+                "marked machine-converted until someone reviews them.",
+                "Filled the ticked %(language)s texts of %(count)s guides with OpenCC. They are "
+                "marked machine-converted until someone reviews them.",
+                converted,
+            )
+            % {"language": language, "count": converted},
+            messages.SUCCESS,
+        )
         return None
 
     @admin.action(

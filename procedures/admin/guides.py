@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .. import services, translation_status
 from ..exchange.admin import EXPORT_ACTIONS
@@ -102,6 +103,9 @@ class NeedsTranslationFilter(admin.SimpleListFilter):
         return queryset.filter(pk__in=needing)
 
 
+# The badges' short labels: one character or two, in each language's own script.
+SHORT_LANGUAGE_NAMES = {"zh-hans": "简", "zh-hant": "繁", "en": "EN"}
+
 STRUCTURE_FIELDS = [
     "slug", "carrier", "region", "kind", "for_esim", "for_physical_sim", "for_data_only_sim",
     "requirement", "requirement_basis_url", "is_featured", "last_verified_on", "verified_by",
@@ -125,17 +129,9 @@ class ProcedureAdmin(
     change_form_template = "admin/procedures/procedure/change_form.html"
     change_list_template = "admin/procedures/procedure/change_list.html"
     object_history_template = "admin/procedures/procedure/object_history.html"
-    list_display = [
-        "title",
-        "carrier",
-        "kind",
-        "status",
-        "public_status",
-        "last_verified_on",
-        "review_is_due",
-        "translations",
-        "updated_at",
-    ]
+    # Fits 1280 px beside the filters: kind, verification date and the public state are on
+    # the form and in the filters; the list keeps what decides what to open next.
+    list_display = ["title", "carrier", "status", "review_is_due", "translations", "updated_at"]
     list_filter = ["region", "carrier", "kind", "status", ReviewDueFilter, NeedsTranslationFilter]
     list_select_related = ["carrier"]
     actions = ["fill_traditional", "fill_simplified", "mark_traditional_reviewed", *EXPORT_ACTIONS]
@@ -194,24 +190,36 @@ class ProcedureAdmin(
 
     @admin.display(description=_("translations"))
     def translations(self, procedure):
-        """Three badges: each language complete, or how many texts it still needs."""
+        """Three badges, one per language: complete, or how many texts it still needs. Each
+        badge says so in words for screen readers; the short label and the number are for the
+        eye."""
         if getattr(self, "_needs", None) is None:
             self._needs = translation_status.needs_by_procedure()
         needs = self._needs.get(procedure.pk, {})
         badges = []
-        for code, _name in settings.LANGUAGES:
+        for code, name in settings.LANGUAGES:
             counts = needs.get(code, {})
             total = sum(counts.values())
             title = ", ".join(
                 f"{TranslationStatus(status).label}: {count}" for status, count in counts.items()
             ) or str(_("Complete"))
+            said = (
+                ngettext("%(count)s text needs work", "%(count)s texts need work", total)
+                % {"count": total}
+                if total
+                else _("complete")
+            )
             badges.append(
                 format_html(
-                    '<span class="translation-badge {}" title="{}">{}{}</span>',
+                    '<span class="translation-badge {}" title="{}">'
+                    '<span aria-hidden="true">{} {}</span>'
+                    '<span class="visually-hidden">{}: {}</span></span>',
                     "needs-work" if total else "complete",
                     title,
-                    code,
-                    f" {total}" if total else " ✓",
+                    SHORT_LANGUAGE_NAMES.get(code, code),
+                    total if total else "✓",
+                    name,
+                    said,
                 )
             )
         return format_html_join(" ", "{}", ((badge,) for badge in badges))
@@ -267,9 +275,6 @@ class ProcedureAdmin(
         context["conflict"] = getattr(form, "conflict", None)
         if obj is not None:
             context["workflow"] = self._workflow_actions(request, obj)
-            context["translation_needs"] = translation_status.needs_by_procedure([obj.pk]).get(
-                obj.pk, {}
-            )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     # --- Workflow -------------------------------------------------------------------------------
