@@ -18,7 +18,7 @@ from modeltranslation.utils import build_localized_fieldname
 
 from kb import cache as page_cache
 
-from . import conversion, history, translation_status
+from . import conversion, events, history, translation_status
 from .models import (
     Carrier,
     Document,
@@ -289,11 +289,9 @@ def procedure_publish(
         procedure=procedure, user=user, change_note=change_note, publish_at=publish_at
     )
     if publication.live_from > timezone.now():
-        event = _("Scheduled for publication on %(when)s.") % {
-            "when": date_format(timezone.localtime(publication.live_from), "DATETIME_FORMAT")
-        }
+        event = events.comment("scheduled", when=publication.live_from)
     else:
-        event = _("Published.")
+        event = events.comment("published")
     _record_event(procedure=procedure, user=user, comment=event)
     return publication
 
@@ -371,7 +369,7 @@ def procedure_unpublish(*, procedure: Procedure, user) -> None:
         user, "procedures.publish_procedure", _("Only publishers can unpublish guides.")
     )
     _end_publication(procedure=procedure, status=Procedure.Status.DRAFT)
-    _record_event(procedure=procedure, user=user, comment=_("Taken off the public site."))
+    _record_event(procedure=procedure, user=user, comment=events.comment("unpublished"))
 
 
 @transaction.atomic
@@ -381,7 +379,7 @@ def procedure_archive(*, procedure: Procedure, user) -> None:
         user, "procedures.publish_procedure", _("Only publishers can archive guides.")
     )
     _end_publication(procedure=procedure, status=Procedure.Status.ARCHIVED)
-    _record_event(procedure=procedure, user=user, comment=_("Archived."))
+    _record_event(procedure=procedure, user=user, comment=events.comment("archived"))
 
 
 @transaction.atomic
@@ -392,7 +390,7 @@ def procedure_submit_for_review(*, procedure: Procedure, user) -> None:
     if procedure.status not in (Procedure.Status.DRAFT, Procedure.Status.ARCHIVED):
         raise WorkflowError([_("Only a draft can be submitted for review.")])
     Procedure.objects.filter(pk=procedure.pk).update(status=Procedure.Status.IN_REVIEW)
-    _record_event(procedure=procedure, user=user, comment=_("Submitted for review."))
+    _record_event(procedure=procedure, user=user, comment=events.comment("submitted"))
 
 
 def procedure_mark_edited(
@@ -483,14 +481,7 @@ def procedure_restore(*, procedure: Procedure, version, user) -> list[str]:
         procedure = Procedure.objects.get(pk=procedure.pk)
         procedure.save()  # recomputes derived fields and records the restored state
         reversion.set_user(user)
-        reversion.set_comment(
-            _("Restored the version of %(date)s.")
-            % {
-                "date": date_format(
-                    timezone.localtime(version.revision.date_created), "DATETIME_FORMAT"
-                )
-            }
-        )
+        reversion.set_comment(events.comment("restored", date=version.revision.date_created))
         tree = working_copy(procedure)
         translation_status.restore(
             [tree, *(row for name in history.GUIDE_ROWS for row in getattr(tree, name).all())],

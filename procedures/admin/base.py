@@ -2,6 +2,7 @@
 ordered inlines saved in the order editors leave them, and the admin base class that records
 translation status on every save."""
 
+import reversion
 from adminsortable2.admin import CustomInlineFormSet, SortableAdminBase, SortableInlineAdminMixin
 from django import forms
 from django.contrib import admin
@@ -16,7 +17,7 @@ from modeltranslation.translator import translator
 from modeltranslation.utils import build_localized_fieldname
 from reversion.admin import VersionAdmin
 
-from .. import refresh, services, translation_status
+from .. import events, refresh, services, translation_status
 from ..snapshots import LANGUAGE_CODES
 from . import languages
 
@@ -202,6 +203,28 @@ class TranslatedAdmin(
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         with refresh.batch():
             return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        message = super().construct_change_message(request, form, formsets, add)
+        # History is read in each editor's admin language: keep the message in every language
+        # (row names are the rows' own texts), rendered when read (procedures/events.py).
+        request.history_comment = events.comment(
+            events.ADMIN_CHANGE,
+            messages=languages.change_messages(form=form, formsets=formsets, add=add),
+        )
+        return message
+
+    def log_addition(self, request, obj, message):
+        entry = super().log_addition(request, obj, message)
+        if reversion.is_active() and getattr(request, "history_comment", None):
+            reversion.set_comment(request.history_comment)
+        return entry
+
+    def log_change(self, request, obj, message):
+        entry = super().log_change(request, obj, message)
+        if reversion.is_active() and getattr(request, "history_comment", None):
+            reversion.set_comment(request.history_comment)
+        return entry
 
     def save_model(self, request, obj, form, change):
         before = None

@@ -14,13 +14,21 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from reversion.models import Version
 
-from .. import history, services
+from .. import events, history, services
 from ..models import Procedure, Publication, PublicationPage
 from .base import can_edit_structure
 
 
 class HistoryViews:
     """The guide admin's history, compare, restore and recover pages."""
+
+    @staticmethod
+    def _described(versions):
+        """The versions, each with `event_text`: what happened, in the admin's language."""
+        versions = list(versions.select_related("revision__user"))
+        for version in versions:
+            version.event_text = events.describe(version.revision.get_comment())
+        return versions
 
     def compare_view(self, request, object_id):
         obj = get_object_or_404(Procedure, pk=object_id)
@@ -113,7 +121,7 @@ class HistoryViews:
         obj = get_object_or_404(Procedure, pk=object_id)
         extra_context = {
             **(extra_context or {}),
-            "versions": history.procedure_versions(obj),
+            "versions": self._described(history.procedure_versions(obj)),
             "can_restore": can_edit_structure(request),
         }
         return super().history_view(request, object_id, extra_context)

@@ -6,6 +6,7 @@ itself. The admin's interface language is the URL's and stays independent of thi
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.utils import translation
 from django.utils.text import capfirst
 from modeltranslation.fields import TranslationField
 from modeltranslation.utils import build_localized_fieldname
@@ -72,3 +73,56 @@ def switch_context(*, form, formsets) -> dict:
             },
         },
     }
+
+
+def _labels(form, names) -> list[str]:
+    """The changed fields' labels in the active language; a translated text says which
+    language changed ("Title (English)")."""
+    languages = dict(settings.LANGUAGES)
+    labels = []
+    for name in names:
+        field = form.fields.get(name)
+        if field is None:
+            labels.append(name)
+            continue
+        widget = getattr(field.widget, "widget", field.widget)
+        language = widget.attrs.get("data-content-language")
+        label = str(field.label or name)
+        labels.append(f"{label} ({languages[language]})" if language in languages else label)
+    return labels
+
+
+def change_messages(*, form, formsets, add: bool) -> dict[str, list[dict]]:
+    """What an admin save changed, as Django's change message (a list of added / changed /
+    deleted entries), once per language code with that language active: field labels and row
+    names ("Step “Prepare your ID”") are then each language's own, where Django would keep the
+    default language's row names for every reader."""
+    messages = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            message = []
+            if add:
+                message.append({"added": {}})
+            elif form.changed_data:
+                message.append({"changed": {"fields": _labels(form, form.changed_data)}})
+            for formset in formsets or []:
+                for row in formset.new_objects:
+                    message.append(
+                        {"added": {"name": str(row._meta.verbose_name), "object": str(row)}}
+                    )
+                for row, fields in formset.changed_objects:
+                    message.append(
+                        {
+                            "changed": {
+                                "name": str(row._meta.verbose_name),
+                                "object": str(row),
+                                "fields": _labels(formset.forms[0], fields),
+                            }
+                        }
+                    )
+                for row in formset.deleted_objects:
+                    message.append(
+                        {"deleted": {"name": str(row._meta.verbose_name), "object": str(row)}}
+                    )
+        messages[code] = message
+    return messages

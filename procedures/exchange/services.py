@@ -15,7 +15,7 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import services, translation_status
+from .. import events, services, translation_status
 from ..models import FieldTranslation, Procedure
 from ..models import TranslationStatus as Status
 from ..texts import column, text_in
@@ -208,10 +208,7 @@ def _write(changes, rows, known, *, target: str, user) -> None:
         for procedure in Procedure.objects.filter(pk__in=guides):
             reversion.add_to_revision(procedure)
         reversion.set_user(user)
-        reversion.set_comment(
-            _("Imported translations into %(language)s from an exchange file.")
-            % {"language": LANGUAGES[target]}
-        )
+        reversion.set_comment(events.comment("translations_imported", language=target))
     for procedure in Procedure.objects.filter(pk__in=guides):
         services.procedure_mark_edited(procedure=procedure, user=user)
 
