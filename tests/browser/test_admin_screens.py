@@ -110,7 +110,7 @@ def test_the_guide_list_fits_1280_pixels_with_spoken_badges(page):
 
 
 # Words allowed in Latin letters in a Chinese admin: names, not interface text.
-LATIN_NAMES = {"SIM", "eSIM", "OpenCC", "English", "URL", "FAQ", "ID", "QR", "CSV", "XLIFF", "Markdown"}
+LATIN_NAMES = {"SIM", "eSIM", "OpenCC", "English", "URL", "FAQ", "QR", "CSV", "XLIFF", "Markdown"}
 LABELS = (
     "label, legend, fieldset h2, #changelist-filter h2, #changelist-filter h3, thead th, "
     "#content h1, .object-tools a, .object-tools button, .content-language-label, "
