@@ -26,8 +26,17 @@ admin.site.index_template = "admin/kb_index.html"  # links the translation dashb
 admin.site.site_title = _("SIM & eSIM Guide")
 admin.site.index_title = _("Content")
 
+# The side menu repeats the index and takes 300 px from the forms (and two requests a page).
+admin.site.enable_nav_sidebar = False
+
 # Addresses typed without a scheme are taken as https (Django 6.0's default, chosen now).
-URL_FIELDS_HTTPS = {models.URLField: {"assume_scheme": "https"}}
+# Dates use the browser's own date picker: the admin's calendar costs two scripts a page.
+FIELD_OVERRIDES = {
+    models.URLField: {"assume_scheme": "https"},
+    models.DateField: {
+        "widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    },
+}
 
 
 def can_edit_structure(request) -> bool:
@@ -146,7 +155,7 @@ class OrderedInline(TranslatorAccess, SortableInlineAdminMixin):
     form = OrderedRowForm
     formset = OrderedInlineFormSet
     extra = 0
-    formfield_overrides = URL_FIELDS_HTTPS
+    formfield_overrides = FIELD_OVERRIDES
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
@@ -184,7 +193,7 @@ class TranslatedAdmin(
     refreshes the live pages showing what it changed once, however many rows it wrote. The form
     shows one content language at a time, chosen once for the whole form (languages.py)."""
 
-    formfield_overrides = URL_FIELDS_HTTPS
+    formfield_overrides = FIELD_OVERRIDES
     change_form_template = "admin/procedures/translated_change_form.html"
 
     class Media:
