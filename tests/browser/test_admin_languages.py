@@ -72,6 +72,10 @@ def test_one_switch_changes_every_field_and_row_and_is_remembered(page):
     page.goto(f"/en/admin/procedures/procedure/{guide.pk}/change/")
     assert visible(page, "#id_title_zh_hant") and not visible(page, "#id_title_en")
     assert page.locator("#content h1").inner_text().startswith("Change")
+    # The interface language changes apart from the texts' language.
+    follow(page, page.locator(".admin-languages a", has_text="简体中文"))
+    assert page.locator("#content h1").inner_text().startswith("修改")
+    assert visible(page, "#id_title_zh_hant") and not visible(page, "#id_title_zh_hans")
     # A link from the dashboard asks for a language.
     page.goto(f"/en/admin/procedures/procedure/{guide.pk}/change/?language=en")
     assert visible(page, "#id_title_en") and not visible(page, "#id_title_zh_hant")
