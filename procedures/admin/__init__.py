@@ -5,7 +5,8 @@ published); every save is recorded (django-reversion) and two editors cannot sil
 each other.
 
 One module per screen: base (what every screen shares), catalog (regions, carriers, documents),
-guides (the guide list and change form), forms, publishing, conversion (the list's translation
+guides (the guide list and change form), languages (the forms' content-language switch and
+per-field translation marks), forms, publishing, conversion (the list's translation
 actions), dashboard (translation work), history, and security (django-axes' records, for
 superusers only). Importing them registers their models."""
 
