@@ -60,12 +60,12 @@ def test_editor_creates_a_guide_with_steps_in_three_languages(editor):
     page = editor.get("/en/admin/procedures/procedure/add/")
     assert page.status_code == 200
     html = page.content.decode()
-    # The three languages are tabs of one form; steps are sortable inlines.
-    assert "tabbed_translation_fields.js" in html
+    # One switch shows one of the three languages in the whole form; steps are sortable inlines.
+    assert 'class="content-language"' in html and "简体中文" in html
+    assert "/static/admin/procedures/content-language.js" in html
     assert "adminsortable2" in html
     # Everything the editor's browser needs comes from this site, never from a CDN.
-    assert "/static/jquery-ui/jquery-ui.min.js" in html
-    assert "//ajax.googleapis.com" not in html
+    assert "//ajax.googleapis.com" not in html and "tabbed_translation_fields.js" not in html
 
     data = form_data(html, "procedure_form")
     data.update(

@@ -65,3 +65,17 @@ def test_review_dates_show_only_when_a_review_is_due_or_near(client):
     html = client.get(f"{ADMIN}/").content.decode()
     assert "Due since" in html and "Due on" in html
     assert "icon-yes.svg" not in html and "icon-no.svg" not in html
+
+
+def test_sign_in_records_are_shown_to_superusers_only(client):
+    from django.contrib.auth.models import Permission
+
+    editor = member_of("Editor")
+    # Even a permission granted by mistake does not show django-axes' sections to an editor.
+    editor.user_permissions.add(*Permission.objects.filter(content_type__app_label="axes"))
+    client.force_login(editor)
+    index = client.get("/en/admin/").content.decode()
+    assert "/en/admin/axes/" not in index
+    assert client.get("/en/admin/axes/accessattempt/").status_code == 403
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    assert "/en/admin/axes/" in client.get("/en/admin/").content.decode()

@@ -145,11 +145,15 @@ def test_a_translator_fills_traditional_from_simplified(client):
     guide = full_guide(status=Procedure.Status.DRAFT, title_zh_hant="")
     Procedure.objects.filter(pk=guide.pk).update(title_zh_hans="注销澳门的号码")
     client.force_login(member_of("Translator"))
-    response = client.post(
-        f"{ADMIN}/", {"action": "fill_traditional", "_selected_action": [guide.pk]}, follow=True
-    )
+    preview = client.post(
+        f"{ADMIN}/", {"action": "fill_traditional", "_selected_action": [guide.pk]}
+    ).content.decode()
+    # Before anything is written: the title's current (empty) text and its conversion.
+    assert "(empty)" in preview and "註銷澳門的號碼" in preview
+    assert Procedure.objects.get(pk=guide.pk).title_zh_hant == ""
+    response = client.post(f"{ADMIN}/", form_data(preview, "conversion-form"), follow=True)
     assert response.status_code == 200
-    assert "marked machine-converted" in response.content.decode()
+    assert "of 1 guide with OpenCC" in response.content.decode()
     guide.refresh_from_db()
     assert guide.title_zh_hant == "註銷澳門的號碼"
 
@@ -208,7 +212,7 @@ def test_workflow_steps_appear_in_the_history_with_who_and_when(client):
     guide = full_guide(status=Procedure.Status.DRAFT)
     editor = member_of("Editor", first_name="Edna")
     publisher = member_of("Publisher", first_name="Paul")
-    with translation.override("en"):  # history comments are written in the actor's language
+    with translation.override("zh-hans"):  # written by a Chinese admin, read in English below
         editorial.procedure_submit_for_review(procedure=guide, user=editor)
         publishing.procedure_publish(procedure=guide, user=publisher)
         publishing.procedure_unpublish(procedure=guide, user=publisher)
@@ -217,7 +221,7 @@ def test_workflow_steps_appear_in_the_history_with_who_and_when(client):
     response = client.get(f"{ADMIN}/{guide.pk}/history/")
     assert response.status_code == 200
     rows = [
-        (version.revision.user.first_name, version.revision.get_comment())
+        (version.revision.user.first_name, version.event_text)
         for version in response.context["versions"]
     ]
     assert rows == [

@@ -11,6 +11,7 @@ from lxml import etree
 from reversion.models import Version
 
 from procedures import publishing
+from procedures.editorial import events
 from procedures.exchange.services import ExchangeError, exchange_export, exchange_import
 from procedures.models import (
     Carrier,
@@ -153,7 +154,7 @@ def test_round_trip_updates_the_translated_field_and_nothing_else(guide, client)
     # In the guide's history, under the translator's name.
     latest = Version.objects.get_for_object(guide).first()
     assert latest.revision.user == translator
-    assert "English" in latest.revision.get_comment()
+    assert "English" in events.describe(latest.revision.get_comment())
     # Readers see it once a publisher publishes the guide.
     publishing.procedure_publish(procedure=guide, user=member_of("Publisher"))
     page = client.get(f"/en/guides/{guide.slug}/")

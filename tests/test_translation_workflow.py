@@ -112,7 +112,11 @@ def test_the_admin_shows_badges_filters_and_the_dashboard(editor):
     edit(editor, behind, title_zh_hans="简 改了", summary_zh_hans="简 也改了")
 
     listing = editor.get(f"{ADMIN}/").content.decode()
-    assert 'class="translation-badge needs-work" title="Stale: 2">en 2</span>' in listing
+    assert (
+        'class="translation-badge needs-work" title="Stale: 2"><span aria-hidden="true">EN 2'
+        in listing
+    )
+    assert '<span class="visually-hidden">English: 2 texts need work</span>' in listing
     assert 'class="translation-badge complete"' in listing
     needing = editor.get(f"{ADMIN}/?needs_translation=zh-hant").context["cl"].result_list
     assert list(needing) == [Procedure.objects.get(pk=behind.pk)]
@@ -122,7 +126,9 @@ def test_the_admin_shows_badges_filters_and_the_dashboard(editor):
     assert dashboard.status_code == 200
     assert "Stale: 2" in html and f'href="{ADMIN}/{behind.pk}/change/"' in html
     change = editor.get(f"{ADMIN}/{behind.pk}/change/").content.decode()
-    assert 'id="translation-needs"' in change and '"stale": 2' in change
+    # The marks sit on the two stale fields themselves, not on every language tab.
+    assert 'id="content-marks"' in change
+    assert '"title_en": "stale"' in change and '"summary_en": "stale"' in change
 
 
 def test_translationstatus_prints_the_table_and_fails_on_request(editor):
@@ -159,8 +165,11 @@ def test_filling_traditional_marks_it_machine_converted_until_reviewed(editor):
         eligibility_zh_hant="",
     )
     edit(editor, guide)
+    preview = editor.post(
+        f"{ADMIN}/", {"action": "fill_traditional", "_selected_action": [guide.pk]}
+    )
     response = editor.post(
-        f"{ADMIN}/", {"action": "fill_traditional", "_selected_action": [guide.pk]}, follow=True
+        f"{ADMIN}/", form_data(preview.content.decode(), "conversion-form"), follow=True
     )
     assert "machine-converted" in response.content.decode()
     guide.refresh_from_db()
@@ -182,13 +191,18 @@ def test_a_stale_human_translation_is_only_replaced_when_the_editor_agrees(edito
     human = Procedure.objects.get(pk=guide.pk).title_zh_hant
 
     asked = editor.post(f"{ADMIN}/", {"action": "fill_traditional", "_selected_action": [guide.pk]})
-    assert "Replace reviewed translations?" in asked.content.decode()
+    html = asked.content.decode()
+    assert "A person’s translation" in html or "A person's translation" in html
+    assert Procedure.objects.get(pk=guide.pk).title_zh_hant == human
+    # Offered unticked: confirming as shown keeps the person's translation.
+    editor.post(f"{ADMIN}/", form_data(html, "conversion-form"))
     assert Procedure.objects.get(pk=guide.pk).title_zh_hant == human
 
-    editor.post(
-        f"{ADMIN}/",
-        {"action": "fill_traditional", "_selected_action": [guide.pk], "replace_reviewed": "yes"},
-    )
+    key = f"{guide.pk}/procedures.procedure:{guide.pk}:title"
+    data = form_data(html, "conversion-form")
+    ticked = data.get("convert", [])
+    ticked = [ticked] if isinstance(ticked, str) else ticked
+    editor.post(f"{ADMIN}/", {**data, "convert": [*ticked, key]})
     assert Procedure.objects.get(pk=guide.pk).title_zh_hant == "简 新標題".replace("简", "簡")
     assert status(guide, "title", "zh-hant") == TranslationStatus.MACHINE
 

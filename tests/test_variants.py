@@ -100,9 +100,8 @@ def test_publishing_is_refused_while_a_step_has_a_broken_section():
     step = guide.steps.first()
     step.body_en = "{for iphne}Tap Settings.{/for}"
     step.save()
-    with translation.override("en"):
-        with pytest.raises(editorial.WorkflowError) as refused:
-            publishing.procedure_publish(procedure=guide)
+    with translation.override("en"), pytest.raises(editorial.WorkflowError) as refused:
+        publishing.procedure_publish(procedure=guide)
     assert any("Step 1 (English)" in problem for problem in refused.value.problems)
     step.body_en = "{for iphone}Tap Settings.{/for}"
     step.save()

@@ -2,7 +2,9 @@
 editorial step: recorded in the history, marked as machine-converted until reviewed, and never
 over a reviewed translation unless the editor asks."""
 
+from collections.abc import Collection
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -20,9 +22,21 @@ from procedures.translations.texts import column
 
 
 @dataclass
+class ConversionProposal:
+    """One text a conversion would write: `key` names it ("procedures.step:12:title")."""
+
+    key: str
+    label: str
+    current: str
+    proposed: str
+    reviewed: bool  # a person's stale translation: replaced only when asked
+
+
+@dataclass
 class Conversion:
     filled: list[str]  # "Step 2 · title" …
     held_back: list[str]  # reviewed translations left as they are (ask before replacing them)
+    proposals: list[ConversionProposal] = dataclass_field(default_factory=list)  # preview only
 
 
 def _rows_of(procedure: Procedure) -> list[Model]:
@@ -43,11 +57,20 @@ def _label(row, field: str) -> str:
 
 @transaction.atomic
 def procedure_convert(
-    *, procedure: Procedure, target: str, user=None, replace_reviewed: bool = False
+    *,
+    procedure: Procedure,
+    target: str,
+    user=None,
+    replace_reviewed: bool = False,
+    preview: bool = False,
+    only: Collection[str] | None = None,
 ) -> Conversion:
     """Fill a guide's empty, stale or machine-made texts in one Chinese script from the other
     with OpenCC, in the usage of the guide's region. The results are marked machine-converted,
-    not reviewed. A stale translation a person wrote is only replaced with `replace_reviewed`."""
+    not reviewed. A stale translation a person wrote is only replaced with `replace_reviewed`
+    or when `only` names it. `preview` writes nothing and lists each text it would write in
+    `proposals` (current and proposed text); `only` (proposal keys) limits the writing to the
+    texts an editor ticked."""
     if user is not None and not (
         user.has_perm("procedures.change_procedure")
         or user.has_perm("procedures.translate_procedure")
@@ -65,13 +88,23 @@ def procedure_convert(
             if not texts[source].strip():
                 continue
             state = statuses.get(field)
+            key = f"{row._meta.label_lower}:{row.pk}:{field}"
+            if only is not None and key not in only:
+                continue
+            reviewed = False
             if texts[target].strip() and state is not None:
                 if state.status == TranslationStatus.COMPLETE:
                     continue
-                reviewed = not state.machine_converted
-                if state.status == TranslationStatus.STALE and reviewed and not replace_reviewed:
+                reviewed = state.status == TranslationStatus.STALE and not state.machine_converted
+                if reviewed and not (replace_reviewed or preview or only is not None):
                     result.held_back.append(_label(row, field))
                     continue
+            if preview:
+                proposed = convert(texts[source], variant=variant)
+                result.proposals.append(
+                    ConversionProposal(key, _label(row, field), texts[target], proposed, reviewed)
+                )
+                continue
             setattr(row, column(field, target), convert(texts[source], variant=variant))
             machine.add((field, target))
             result.filled.append(_label(row, field))

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kb.markdown import device_variant_problems
-from procedures.editorial import history
+from procedures.editorial import events, history
 from procedures.models import (
     Carrier,
     Document,
@@ -181,7 +181,7 @@ def procedure_submit_for_review(*, procedure: Procedure, user) -> None:
     if procedure.status not in (Procedure.Status.DRAFT, Procedure.Status.ARCHIVED):
         raise WorkflowError([_("Only a draft can be submitted for review.")])
     Procedure.objects.filter(pk=procedure.pk).update(status=Procedure.Status.IN_REVIEW)
-    record_event(procedure=procedure, user=user, comment=_("Submitted for review."))
+    record_event(procedure=procedure, user=user, comment=events.comment("submitted"))
 
 
 def procedure_mark_edited(
@@ -272,14 +272,7 @@ def procedure_restore(*, procedure: Procedure, version, user) -> list[str]:
         procedure = Procedure.objects.get(pk=procedure.pk)
         procedure.save()  # recomputes derived fields and records the restored state
         reversion.set_user(user)
-        reversion.set_comment(
-            _("Restored the version of %(date)s.")
-            % {
-                "date": date_format(
-                    timezone.localtime(version.revision.date_created), "DATETIME_FORMAT"
-                )
-            }
-        )
+        reversion.set_comment(events.comment("restored", date=version.revision.date_created))
         tree = Procedure.objects.working_copy(procedure)
         translation_status.restore(
             [tree, *(row for name in history.GUIDE_ROWS for row in getattr(tree, name).all())],

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from procedures import editorial
+from procedures.editorial import events
 from procedures.exchange import xliff
 from procedures.exchange.units import (
     DEFAULT_SOURCE,
@@ -217,10 +218,7 @@ def _write(changes, rows, known, *, target: str, user) -> None:
         for procedure in Procedure.objects.filter(pk__in=guides):
             reversion.add_to_revision(procedure)
         reversion.set_user(user)
-        reversion.set_comment(
-            _("Imported translations into %(language)s from an exchange file.")
-            % {"language": LANGUAGES[target]}
-        )
+        reversion.set_comment(events.comment("translations_imported", language=target))
     for procedure in Procedure.objects.filter(pk__in=guides):
         editorial.procedure_mark_edited(procedure=procedure, user=user)
 

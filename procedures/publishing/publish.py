@@ -9,6 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from kb import pagecache as page_cache
+from procedures.editorial import events
 from procedures.editorial.workflow import (
     WorkflowError,
     check_permission,
@@ -120,11 +121,9 @@ def procedure_publish(
     # The tree loaded for the checks is the one frozen: loaded once, checked once.
     publication = _freeze(procedure, user=user, change_note=change_note, publish_at=publish_at)
     if publication.live_from > timezone.now():
-        event = _("Scheduled for publication on %(when)s.") % {
-            "when": date_format(timezone.localtime(publication.live_from), "DATETIME_FORMAT")
-        }
+        event = events.comment("scheduled", when=publication.live_from)
     else:
-        event = _("Published.")
+        event = events.comment("published")
     record_event(procedure=procedure, user=user, comment=event, loaded=True)
     return publication
 
@@ -205,7 +204,7 @@ def procedure_unpublish(*, procedure: Procedure, user) -> None:
         user, "procedures.publish_procedure", _("Only publishers can unpublish guides.")
     )
     _end_publication(procedure=procedure, status=Procedure.Status.DRAFT)
-    record_event(procedure=procedure, user=user, comment=_("Taken off the public site."))
+    record_event(procedure=procedure, user=user, comment=events.comment("unpublished"))
 
 
 @transaction.atomic
@@ -213,7 +212,7 @@ def procedure_archive(*, procedure: Procedure, user) -> None:
     """Take a guide off the public site for good (kept, with its history)."""
     check_permission(user, "procedures.publish_procedure", _("Only publishers can archive guides."))
     _end_publication(procedure=procedure, status=Procedure.Status.ARCHIVED)
-    record_event(procedure=procedure, user=user, comment=_("Archived."))
+    record_event(procedure=procedure, user=user, comment=events.comment("archived"))
 
 
 def publication_rendered_fields(publication: Publication) -> dict[str, str]:

@@ -20,14 +20,11 @@ TEXTS = {
            "summary": "English summary",
            "steps": ["Prepare your ID", "Upload a photo", "Go to a store"]},
 }  # fmt: skip
-LANGUAGE_INDEX = {"zh-hans": "0", "zh-hant": "1", "en": "2"}
 
 
 def switch_language(page, language):
-    """The tabbed admin's switch: every field group shows this language's tab."""
-    page.locator("#content h1 select, #content h2 select").first.select_option(
-        LANGUAGE_INDEX[language]
-    )
+    """The form's one content-language switch: every field and row shows this language."""
+    page.locator(f'.content-language [data-language="{language}"]').click()
 
 
 def log_in(page):
