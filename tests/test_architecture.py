@@ -176,3 +176,13 @@ def test_a_snapshot_built_by_hand_cannot_drift_from_the_definition():
         checked({key: None for key in GuideSnapshot.__annotations__ if key != "changes"})
     with pytest.raises(ValueError, match="unknown.*'extra'"):
         checked({**dict.fromkeys(GuideSnapshot.__annotations__), "extra": 1})
+
+
+def test_no_source_file_is_too_long_to_hold_in_one_s_head():
+    """About 400 lines at most (issue 13): a longer module holds more than one job."""
+    long = {
+        str(path.relative_to(ROOT)): lines
+        for path in [*_sources(), *sorted((ROOT / "bench").glob("*.py"))]
+        if (lines := len(path.read_text(encoding="utf-8").splitlines())) > 420
+    }
+    assert long == {}
