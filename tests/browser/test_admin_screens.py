@@ -112,6 +112,8 @@ def test_the_guide_list_fits_1280_pixels_with_spoken_badges(page):
 
 # Words allowed in Latin letters in a Chinese admin: names, not interface text.
 LATIN_NAMES = {"SIM", "eSIM", "OpenCC", "English", "URL", "FAQ", "QR", "CSV", "XLIFF", "Markdown"}
+# The device keywords of a step's sections ({for iphone}…{/for}): syntax editors type as is.
+LATIN_NAMES |= {"for", "iphone", "android", "samsung", "pixel", "other"}
 LABELS = (
     "label, legend, fieldset h2, #changelist-filter h2, #changelist-filter h3, thead th, "
     "#content h1, .object-tools a, .object-tools button, .content-language-label, "
