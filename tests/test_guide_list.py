@@ -14,12 +14,13 @@ from .factories import (
     StepFactory,
     publish,
 )
+from .reading import cards
 
 pytestmark = pytest.mark.django_db
 
 
 def titles(response) -> set[str]:
-    return {guide.title_en for guide in response.context["result"].page.object_list}
+    return {title for _slug, title in cards(response)}
 
 
 @pytest.fixture
@@ -83,8 +84,8 @@ def test_search_finds_text_in_any_language(client, catalogue):
     guide.save()
     publish(guide)
     # The others say "register" in English only, a synonym: found, but below.
-    found = client.get("/en/guides/?q=實名登記").context["result"].page.object_list
-    assert found[0].title_en == "CMHK register"
+    found = cards(client.get("/en/guides/?q=實名登記"))
+    assert found[0][1] == "CMHK register"
 
 
 def test_each_option_shows_how_many_guides_it_gives(client, catalogue):
@@ -100,6 +101,26 @@ def test_each_option_shows_how_many_guides_it_gives(client, catalogue):
     assert '<option value="passport">Passport (1)</option>' in html
     # An option that would give nothing is not offered.
     assert 'value="cmhk"' not in html
+
+
+def test_options_follow_renamed_carriers_and_new_documents_at_once(client, catalogue):
+    """The options are read once per guide index (not per page); every change to carriers,
+    regions or documents makes a new one, in every language."""
+    assert '<option value="ctm">CTM (2)</option>' in client.get("/en/guides/").content.decode()
+    ctm = catalogue["ctm"]
+    ctm.name_en = "CTM Macau"
+    ctm.save()
+    catalogue["macau"].name_en = "Macau SAR"
+    catalogue["macau"].save()
+    DocumentFactory(slug="resident-id", name_en="Resident ID")
+    html = client.get("/en/guides/").content.decode()
+    assert '<option value="ctm">CTM Macau (2)</option>' in html
+    assert '<optgroup label="Macau SAR">' in html
+    # A document no live guide asks for gives no guide: not offered, but valid when typed.
+    assert 'value="resident-id"' not in html
+    html = client.get("/en/guides/?document=resident-id").content.decode()
+    assert '<option value="resident-id" selected>Resident ID (0)</option>' in html
+    assert "0 guides found" in html
 
 
 def test_carriers_are_grouped_by_region(client, catalogue):

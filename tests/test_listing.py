@@ -9,13 +9,14 @@ from procedures import publishing
 from procedures.public import listing
 
 from .factories import ProcedureFactory, full_guide
+from .reading import cards
 
 pytestmark = pytest.mark.django_db
 
 
 def titles(client, query):
     response = client.get(f"/en/guides/?{query}")
-    return {guide.title_en for guide in response.context["result"].page.object_list}
+    return {title for _slug, title in cards(response)}
 
 
 @pytest.fixture

@@ -57,6 +57,17 @@ def test_a_rendering_made_by_other_code_is_not_used(client, published):
     assert "Stored guide" in publication.page.rendered_body_en
 
 
+def test_a_card_made_by_other_code_is_rendered_again_on_lists(client, published):
+    _guide, publication = published
+    full_guide(title_en="Current guide")
+    publication.page.rendered_card_en = "<p>card of an older release</p>"
+    publication.page.save()
+    Publication.objects.filter(pk=publication.pk).update(rendered_stamp="older-release")
+    html = client.get("/en/guides/").content.decode()
+    assert "older release" not in html
+    assert "Stored guide" in html and "Current guide" in html
+
+
 def test_renaming_the_carrier_renders_its_guides_again(client, published):
     guide, publication = published
     carrier = guide.carrier

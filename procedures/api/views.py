@@ -64,7 +64,9 @@ class InvalidFiltersError(HttpError):
     operation_id="guide_list",
 )
 def guide_list(request, filters: Query[GuideFilters]):
-    result = selectors.guide_list(params=request.GET, page_number=filters.page)
+    result = selectors.guide_list(
+        params=request.GET, page_number=filters.page, read=selectors.listed_publications
+    )
     if result.has_errors:
         raise InvalidFiltersError(
             {name: list(errors) for name, errors in result.form.errors.items()}

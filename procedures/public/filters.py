@@ -2,6 +2,8 @@
 regions, carriers and documents are handed in by the selector (already loaded), so validating
 and rendering the form costs no query. The guide index (listing.py) applies the chosen values."""
 
+from dataclasses import dataclass, field
+
 import django_filters
 from django import forms
 from django.forms.utils import flatatt
@@ -18,39 +20,92 @@ MAX_QUERY_LENGTH = 100
 
 def _lang(label) -> str:
     """` lang="…"` for an option or group whose label (a carrier's, region's or document's
-    name) is shown in another language than the page's, counted in the page's notice."""
+    name) is shown in another language than the page's."""
     if isinstance(label, Text) and label.is_marked:
-        seen_marked(label)
         return format_html(' lang="{}"', html_lang(label.language))
     return ""
 
 
-class FastSelect(forms.Select):
-    """A <select> rendered in Python. Django renders every <option> through a template, which
-    cost more than the rest of the guide list page together; the HTML is the same."""
+@dataclass(frozen=True)
+class Option:
+    value: str
+    head: str  # '<option value="…"', escaped
+    tail: str  # ' lang="…">label', escaped: the count and "</option>" follow
+    label: object  # the label itself, counted in the page's notice when shown marked
+
+
+@dataclass(frozen=True)
+class OptionGroup:
+    head: str  # '<optgroup label="…" lang="…">', or "" for options outside any group
+    label: object
+    options: list[Option]
+
+
+def option_markup(choices) -> list[OptionGroup]:
+    """A field's choices as escaped pieces of <option> markup, made once per language and guide
+    index (FilterChoices.markup), so that showing a list page only joins strings."""
+
+    def option(value, label) -> Option:
+        return Option(
+            str(value),
+            format_html('<option value="{}"', value),
+            format_html("{}>{}", _lang(label), label),
+            label,
+        )
+
+    groups = []
+    for value, label in choices:
+        if isinstance(label, (list, tuple)):
+            head = format_html('<optgroup label="{}"{}>', value, _lang(value))
+            groups.append(OptionGroup(head, value, [option(*choice) for choice in label]))
+        else:
+            groups.append(OptionGroup("", None, [option(value, label)]))
+    return groups
+
+
+class CountedSelect(forms.Select):
+    """A <select> whose options say how many guides each would give ("Macau (3)"), leaving out
+    those that give none unless chosen. Rendered in Python from markup made once per language
+    (`markup`; Django renders every <option> through a template, which cost more than the rest
+    of the list page together); `counts` are set per request. Without counts, every option is
+    shown without one."""
+
+    markup: list[OptionGroup] | None = None
+    counts: dict | None = None
 
     def render(self, name, value, attrs=None, renderer=None):
         attrs = self.build_attrs(self.attrs, attrs)
-        chosen = {str(v) for v in (value if isinstance(value, (list, tuple)) else [value])}
+        chosen = "" if value is None else str(value)
+        counts = self.counts
         parts = [format_html('<select name="{}"{}>', name, flatatt(attrs))]
-        for group, options, _index in self.optgroups(name, [value] if value else []):
-            if group:
-                parts.append(format_html('<optgroup label="{}"{}>', group, _lang(group)))
-            for option in options:
-                selected = " selected" if str(option["value"]) in chosen else ""
-                parts.append(
-                    format_html(
-                        '<option value="{}"{}{}>{}</option>',
-                        option["value"],
-                        selected,
-                        _lang(option["label"]),
-                        option["label"],
-                    )
+        for group in self.markup if self.markup is not None else option_markup(self.choices):
+            shown = []
+            for option in group.options:
+                count = (
+                    None if counts is None or option.value == "" else counts.get(option.value, 0)
                 )
-            if group:
-                parts.append("</optgroup>")
+                if count == 0 and option.value != chosen:
+                    continue
+                _count_marked(option.label)
+                shown.append(
+                    option.head
+                    + (" selected" if option.value == chosen else "")
+                    + option.tail
+                    + ("" if count is None else f" ({count})")
+                    + "</option>"
+                )
+            if shown and group.head:
+                _count_marked(group.label)
+                shown = [group.head, *shown, "</optgroup>"]
+            parts += shown
         parts.append("</select>")
-        return mark_safe("".join(parts))  # noqa: S308 - every value escaped by format_html
+        return mark_safe("".join(parts))  # noqa: S308 - every text escaped by format_html
+
+
+def _count_marked(label) -> None:
+    # A label in another language than the page's counts in the page's translation notice.
+    if isinstance(label, Text) and label.is_marked:
+        seen_marked(label)
 
 
 class GuideFilter(django_filters.FilterSet):
@@ -60,58 +115,100 @@ class GuideFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"type": "search"}),
     )
     region = django_filters.ChoiceFilter(
-        label=_("Region"), empty_label=_("All regions"), widget=FastSelect
+        label=_("Region"), empty_label=_("All regions"), widget=CountedSelect
     )
     carrier = django_filters.ChoiceFilter(
         label=_("Carrier"),
         empty_label=_("All carriers"),
-        widget=FastSelect,
+        widget=CountedSelect,
     )
     kind = django_filters.ChoiceFilter(
         label=_("Procedure"),
         choices=Procedure.Kind.choices,
         empty_label=_("All procedures"),
-        widget=FastSelect,
+        widget=CountedSelect,
     )
     sim = django_filters.ChoiceFilter(
         label=_("SIM type"),
         choices=SimType.choices,
         empty_label=_("All SIM types"),
-        widget=FastSelect,
+        widget=CountedSelect,
     )
     channel = django_filters.ChoiceFilter(
         label=_("Where"),
         choices=Channel.choices,
         empty_label=_("Anywhere"),
-        widget=FastSelect,
+        widget=CountedSelect,
     )
     document = django_filters.ChoiceFilter(
         label=_("Document"),
         empty_label=_("Any document"),
-        widget=FastSelect,
+        widget=CountedSelect,
     )
 
     class Meta:
         model = Publication
         fields = ["q", "region", "carrier", "kind", "sim", "channel", "document"]
 
-    def __init__(self, data=None, *, carriers, documents, **kwargs):
+    _form_class = None
+
+    def get_form_class(self):
+        """The form class, built once per process (django-filter builds one per request, which
+        was a tenth of a list page's cost). Its fields depend on the filters only; the options
+        of regions, carriers and documents are set on each form's own copies (`__init__`)."""
+        if type(self)._form_class is None:
+            type(self)._form_class = super().get_form_class()
+        return type(self)._form_class
+
+    def __init__(self, data=None, *, choices: "FilterChoices", **kwargs):
         super().__init__(data, **kwargs)
-        self.carrier_ids = {carrier.slug: carrier.pk for carrier in carriers}
-        self.region_ids = {carrier.region.slug: carrier.region_id for carrier in carriers}
-        self.document_slugs = [document.slug for document in documents]
-        regions = {}
-        for carrier in carriers:
-            regions.setdefault(carrier.region, []).append(
-                (carrier.slug, field_text(carrier, "name"))
-            )
+        self.carrier_ids = choices.carrier_ids
+        self.region_ids = choices.region_ids
+        self.document_slugs = choices.document_slugs
         fields = self.form.fields
         # django-filter adds the "All …" option itself.
-        names = {region: field_text(region, "name") for region in regions}
-        fields["region"].choices = [(region.slug, names[region]) for region in regions]
-        fields["carrier"].choices = [
-            (names[region], options) for region, options in regions.items()
-        ]
-        fields["document"].choices = [
-            (document.slug, field_text(document, "name")) for document in documents
-        ]
+        fields["region"].choices = choices.region
+        fields["carrier"].choices = choices.carrier
+        fields["document"].choices = choices.document
+        for name, form_field in fields.items():
+            if isinstance(form_field.widget, CountedSelect):
+                if name not in choices.markup:  # once per language and guide index
+                    choices.markup[name] = option_markup(form_field.choices)
+                form_field.widget.markup = choices.markup[name]
+
+    def show_counts(self, facets: dict[str, dict]) -> None:
+        """Show on each filter how many guides each option gives (`facets`: filter → option
+        value → count), leaving out options that give none unless chosen."""
+        for name, counts in facets.items():
+            self.form.fields[name].widget.counts = counts
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    """The options of the region, carrier and document filters in one language, and the ids
+    the guide index knows them by. Built once per guide index and language (selectors.py)."""
+
+    carrier_ids: dict[str, int]  # carrier slug → id
+    region_ids: dict[str, int]  # region slug → id
+    document_slugs: list[str]
+    region: list[tuple[str, Text]]  # (slug, name)
+    carrier: list[tuple[Text, list[tuple[str, Text]]]]  # (region name, [(slug, name)])
+    document: list[tuple[str, Text]]
+    markup: dict[str, list] = field(default_factory=dict)  # filter → option_markup(), per language
+
+
+def filter_choices(carriers, documents) -> FilterChoices:
+    """The filter options in the active language. Takes the carriers (with their region, in
+    display order) and the documents; regions are those that have a carrier."""
+    regions = {}
+    for carrier in carriers:
+        regions.setdefault(carrier.region, []).append((carrier.slug, field_text(carrier, "name")))
+    names = {region: field_text(region, "name") for region in regions}
+    return FilterChoices(
+        carrier_ids={carrier.slug: carrier.pk for carrier in carriers},
+        region_ids={carrier.region.slug: carrier.region_id for carrier in carriers},
+        document_slugs=[document.slug for document in documents],
+        region=[(region.slug, names[region]) for region in regions],
+        carrier=[(names[region], options) for region, options in regions.items()],
+        document=[(document.slug, field_text(document, "name")) for document in documents],
+    )

@@ -34,6 +34,19 @@ class GuideIndex:
     facets: dict[str, dict] = field(default_factory=dict)  # filter → option → bits
     # (publication id, carrier id, region id, is featured, last verified) per position
     search_rows: list[tuple] = field(default_factory=list)
+    # Values derived from the live guides or the catalogue (carriers, regions, documents), kept
+    # as long as this index: every change to those bumps the `guides` tag (procedures/signals.py)
+    # and so builds a new index without them.
+    memo: dict = field(default_factory=dict)
+
+    def remember(self, key, make):
+        """`make()`, computed once for this index (per key), e.g. the filter choices of a
+        language: a list page then reads no carrier or document from the database."""
+        try:
+            return self.memo[key]
+        except KeyError:
+            value = self.memo[key] = make()
+            return value
 
     @property
     def everything(self) -> int:

@@ -21,12 +21,12 @@ from django.utils.translation import get_language
 from kb.db import PreparedQuery
 from procedures.models import Carrier, Document, GuideRedirect, Procedure, Publication, Region
 from procedures.public import listing
-from procedures.public.filters import GuideFilter
+from procedures.public.filters import FilterChoices, GuideFilter, filter_choices
 from procedures.publishing.pages import GuideView, PublishedGuidePage
-from procedures.publishing.rendering import Card
+from procedures.publishing.rendering import Card, StoredCard, render_stamp
 from procedures.publishing.snapshot import guide_snapshot
 from procedures.search.results import GuideSearch, search_page
-from procedures.translations.reading import Text
+from procedures.translations.texts import column
 
 RENDERED_BODIES = [
     f"page__rendered_body_{code.replace('-', '_')}" for code, _ in settings.LANGUAGES
@@ -50,12 +50,46 @@ def listed_guides() -> QuerySet[Publication]:
 # --- Home, region and carrier pages -----------------------------------------------------------
 
 
-def guide_cards(ids: list[int]) -> list[Publication]:
-    """The listed guides with these ids (Publication pks), in this order, each with its `card`
-    for templates (one query; cards render when shown)."""
+@dataclass
+class ListedGuide:
+    """A guide in a list of cards: what the templates and the page's cache tags use of it."""
+
+    pk: int  # the publication's
+    procedure_id: int
+    card: Card | StoredCard
+    snippet: str | None = None  # a search's passage, set by GuideSearch.attach
+
+
+def guide_cards(ids: list[int]) -> list[ListedGuide]:
+    """The live guides with these ids (Publication pks), in this order, each with its card.
+
+    One query reading only the stored cards in the active language (no model is built: on a
+    list page that was most of its cost); a guide whose stored card is missing or made by other
+    code is loaded whole and rendered live (a second query, only after a deploy that changed
+    the card, until `rerender`)."""
+    card_column = "page__" + column("rendered_card", get_language() or settings.LANGUAGE_CODE)
+    stamp = render_stamp()
+    found, stale = {}, []
+    rows = (
+        Publication.objects.live()
+        .filter(pk__in=ids)
+        .values_list("pk", "procedure_id", "rendered_stamp", card_column)
+    )
+    for pk, procedure_id, rendered_stamp, html in rows:
+        if rendered_stamp == stamp and html:
+            found[pk] = ListedGuide(pk, procedure_id, StoredCard(html))
+        else:
+            stale.append(pk)
+    if stale:
+        for guide in listed_guides().filter(pk__in=stale):
+            found[guide.pk] = ListedGuide(guide.pk, guide.procedure_id, Card(guide))
+    return [found[pk] for pk in ids if pk in found]
+
+
+def listed_publications(ids: list[int]) -> list[Publication]:
+    """The listed guides with these ids (Publication pks), in this order, as whole publications
+    (without their page content): for lists of titles and links, and the API. One query."""
     found = {guide.pk: guide for guide in listed_guides().filter(pk__in=ids)}
-    for guide in found.values():
-        guide.card = Card(guide)
     return [found[pk] for pk in ids if pk in found]
 
 
@@ -88,7 +122,7 @@ def guides_for_any_region(*, limit: int = 20, index=None) -> list[Publication]:
     """Guides that apply wherever the reader is (eSIM basics)."""
     index = index or listing.guide_index()
     bits = index.option("region", None) & index.option("carrier", None)
-    return guide_cards(index.page(bits, 1, limit))
+    return listed_publications(index.page(bits, 1, limit))
 
 
 GUIDES_PER_CARRIER_ON_REGION_PAGE = 10
@@ -109,7 +143,7 @@ def region_detail(*, slug: str) -> Region:
     everywhere = index.option("region", region.pk) & index.option("carrier", None)
     region_wide = index.page(everywhere, 1, 50)
     wanted = [pk for ids in shown.values() for pk in ids] + region_wide
-    cards = {guide.pk: guide for guide in guide_cards(wanted)}
+    cards = {guide.pk: guide for guide in listed_publications(wanted)}
     for carrier in region.carriers.all():
         carrier.published_guides = [cards[pk] for pk in shown[carrier.pk] if pk in cards]
     region.region_wide_guides = [cards[pk] for pk in region_wide if pk in cards]
@@ -269,47 +303,35 @@ def _facet_counts(index, filterset: GuideFilter, selected: dict[str, int]) -> di
     return facets
 
 
-def _label_choices_with_counts(filterset: GuideFilter, facets: dict, active: dict) -> None:
-    """Show "Macau (3)" in the filters, and drop options that would lead to no guide at all
-    (unless the reader has chosen one)."""
+def _filter_choices(index) -> FilterChoices:
+    """The filters' options in the active language, read once per guide index: carriers,
+    regions and documents only change with a bump of the `guides` tag, which replaces it."""
 
-    def relabel(choices, counts, chosen):
-        result = []
-        for value, label in choices:
-            if value == "":
-                continue
-            if isinstance(label, (list, tuple)):
-                options = relabel(label, counts, chosen)
-                if options:
-                    result.append((value, options))
-            elif counts.get(value, 0) or value == chosen:
-                counted = f"{label} ({counts.get(value, 0)})"
-                result.append(
-                    (value, label.derive(counted) if isinstance(label, Text) else counted)
-                )
-        return result
+    def catalogue():
+        carriers = Carrier.objects.select_related("region").order_by(
+            "region__position", "region_id", "position", "id"
+        )
+        return list(carriers), list(Document.objects.all())
 
-    for name, counts in facets.items():
-        form_field = filterset.form.fields[name]
-        form_field.choices = relabel(list(form_field.choices), counts, active.get(name))
+    carriers, documents = index.remember("catalogue", catalogue)
+    language = get_language() or settings.LANGUAGE_CODE
+    return index.remember(("filter choices", language), lambda: filter_choices(carriers, documents))
 
 
-def guide_list(*, params, page_number: int = 1) -> GuideList:
+def guide_list(*, params, page_number: int = 1, read=guide_cards) -> GuideList:
     """Published guides matching the reader's filters, a page of them, and per-option counts.
+
+    `read(ids)` reads the page's guides: `guide_cards` (the default) their stored cards for
+    the HTML list, `listed_publications` whole publications (the API).
 
     Invalid filter values are reported on the form and ignored; the rest still apply.
     Raises Http404 for a page number below 1.
     """
     if page_number < 1:
         raise Http404("No such page")
-    carriers = list(
-        Carrier.objects.select_related("region").order_by(
-            "region__position", "region_id", "position", "id"
-        )
-    )
-    documents = list(Document.objects.all())
+    index = listing.guide_index()
     filterset = GuideFilter(
-        params, queryset=Publication.objects.none(), carriers=carriers, documents=documents
+        params, queryset=Publication.objects.none(), choices=_filter_choices(index)
     )
     filterset.form.is_valid()
     cleaned = getattr(filterset.form, "cleaned_data", {})
@@ -319,7 +341,6 @@ def guide_list(*, params, page_number: int = 1) -> GuideList:
         if value not in (None, "") and name not in filterset.form.errors
     }
 
-    index = listing.guide_index()
     query = active.pop("q", "").strip()
     found = index.search_results(query) if query else None
     selected = {name: _option_bits(index, filterset, name, value) for name, value in active.items()}
@@ -330,7 +351,7 @@ def guide_list(*, params, page_number: int = 1) -> GuideList:
         matching &= bits
     total = matching.bit_count()
     facets = _facet_counts(index, filterset, selected)
-    _label_choices_with_counts(filterset, facets, active)
+    filterset.show_counts(facets)
 
     paginator = CountedPaginator([], settings.KB_GUIDES_PER_PAGE, count=total)
     number = min(page_number, paginator.num_pages)
@@ -342,7 +363,7 @@ def guide_list(*, params, page_number: int = 1) -> GuideList:
             index, found, matching, query=query, number=number, size=paginator.per_page
         )
         ids = search.ids
-    cards = guide_cards(ids)
+    cards = read(ids)
     if search is not None:
         search.attach(cards, popular=featured_guides(limit=3, index=index) if not total else [])
     return GuideList(

@@ -138,6 +138,21 @@ class Card:
     __str__ = __html__
 
 
+class StoredCard:
+    """A card whose stored rendering (in the active language, made by this code: the caller
+    checked `render_stamp`) was read without loading the publication. Its marked texts count
+    in the notice of the page showing it, as a `Card`'s do."""
+
+    def __init__(self, html: str):
+        self.html = html
+
+    def __html__(self) -> SafeString:
+        seen_marked_in(self.html)
+        return mark_safe(self.html)  # noqa: S308 - rendered from a template when publishing
+
+    __str__ = __html__
+
+
 def render_all_languages(render, make_guide) -> dict[str, str]:
     """{language: html}. `make_guide()` gives a fresh object per language (views cache their
     texts in the language they were first read in)."""

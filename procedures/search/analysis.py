@@ -131,14 +131,19 @@ def stem(word: str) -> str:
     return STEM_JOINS.get(stemmed, stemmed)
 
 
-def latin_terms(word: str) -> list[str]:
+@lru_cache(maxsize=2048)
+def latin_terms(word: str) -> tuple[str, ...]:
     """Terms of one Latin word as LATIN_WORD finds it: its parts' stems (stop words dropped) and,
-    when hyphenated, the joined form ("t-mobile" → ["t", "mobil", "tmobil"])."""
+    when hyphenated, the joined form ("t-mobile" → ("t", "mobil", "tmobil")).
+
+    Cached: snippets look up every word of up to 60 passages per result, and the words of a
+    page of results repeat (2,048 words keep about 0.6 MB; tests/test_listing.py bounds the
+    memory of the search's caches together)."""
     parts = re.split(r"[-'’]", word)
     terms = [stem(part) for part in parts if part and part not in STOP_WORDS]
     if len(parts) > 1:
         terms.append(stem("".join(parts)))
-    return terms
+    return tuple(terms)
 
 
 def bigrams(run: str) -> list[str]:

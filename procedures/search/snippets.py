@@ -1,10 +1,12 @@
 """A result's snippet: the passage of the guide (in the reader's language) that holds most of
 what they searched for, cut to a phone-sized length, with the matching words marked."""
 
+import json
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 import opencc
+from django.db.models.fields.json import KT
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -47,12 +49,23 @@ def _s2t() -> opencc.OpenCC:
     return opencc.OpenCC("s2t")
 
 
-def _clues(terms: set[str]) -> tuple[str, ...]:
-    """Substrings one of which a passage must hold to be worth marking: the terms (Latin stems
-    are mostly prefixes of the words) and the Chinese ones in Traditional script too."""
-    found = set(terms)
-    found.update(_s2t().convert(term) for term in terms if HAN_RUN.search(term))
-    return tuple(term for term in found if not term.startswith(TITLE))
+@lru_cache(maxsize=256)
+def _clues(terms: frozenset[str]) -> re.Pattern | None:
+    """What a passage (lower case) must hold to be worth marking, or None when nothing can
+    match: a Latin term at the start of a word (a stem is mostly a prefix of the words it comes
+    from, so "end" is looked for in "end" and "ended", not in "send"), or a Chinese term
+    anywhere, in either script. One pattern per query; a page's 20 snippets share it."""
+    latin, chinese = set(), set()
+    for term in terms:
+        if term.startswith(TITLE):
+            continue
+        if HAN_RUN.search(term):
+            chinese |= {term, _s2t().convert(term)}
+        else:
+            latin.add(term)
+    parts = [rf"(?<![a-z0-9]){re.escape(term)}" for term in sorted(latin)]
+    parts += [re.escape(term) for term in sorted(chinese)]
+    return re.compile("|".join(parts)) if parts else None
 
 
 def snippet(passages: list[str], terms: set[str], wanted: int = 1) -> SafeString | None:
@@ -62,10 +75,11 @@ def snippet(passages: list[str], terms: set[str], wanted: int = 1) -> SafeString
     marks `wanted` different words (one per part of the query), so a page of 20 long guides
     costs a few milliseconds."""
     best, best_marks = None, []
-    clues = _clues(terms)
+    clues = _clues(frozenset(terms))
+    if clues is None:
+        return None
     for passage in passages[:MAX_PASSAGES]:
-        lowered = passage.lower()
-        if not any(clue in lowered for clue in clues):
+        if not clues.search(passage.lower()):
             continue
         found = marks(passage, terms)
         distinct = len({normalise(passage[start:end]) for start, end in found})
@@ -102,11 +116,12 @@ def snippets(
     page's language only (Traditional ones are already converted when missing), so a snippet
     never needs its own language mark."""
     found = {}
+    # Only this language's passages are read and decoded (a third of the JSON).
     rows = SearchDocument.objects.filter(publication_id__in=publication_ids).values_list(
-        "publication_id", "passages"
+        "publication_id", KT(f"passages__{language}")
     )
     for pk, passages in rows:
-        html = snippet(passages.get(language) or [], terms, wanted)
+        html = snippet(json.loads(passages) if passages else [], terms, wanted)
         if html:
             found[pk] = html
     return found

@@ -2,7 +2,6 @@
 removable chips, and breadcrumbs as structured data (schema.org BreadcrumbList)."""
 
 import json
-import re
 
 from django import template
 from django.utils.safestring import mark_safe
@@ -10,7 +9,6 @@ from django.utils.safestring import mark_safe
 register = template.Library()
 
 # The selector labels each option with its count, "Macau (3)"; a chip names the choice only.
-_COUNT = re.compile(r" \(\d+\)$")
 
 
 @register.simple_tag(takes_context=True)
@@ -32,7 +30,7 @@ def active_filters(context, form) -> list[dict]:
         shown = str(value)
         for choice, label in _flat_choices(getattr(field, "choices", ())):
             if str(choice) == str(value):
-                shown = _COUNT.sub("", str(label))
+                shown = str(label)
                 break
         query = request.GET.copy()
         query.pop(name, None)
