@@ -16,6 +16,7 @@ from procedures.search.models import SearchDocument
 LENGTH = 160  # characters shown: about three lines on a phone
 LEAD = 40  # characters kept before the first match
 MAX_PASSAGES = 60  # a guide's first passages: summary, steps, then FAQs and notes
+MARKED = 2  # passages marked word by word per guide, those holding the most clues first
 
 
 def marks(text: str, terms: set[str]) -> list[tuple[int, int]]:
@@ -25,15 +26,23 @@ def marks(text: str, terms: set[str]) -> list[tuple[int, int]]:
     if len(normal) != len(text):  # normalising changed the length: positions would not match
         return []
     spans = []
+    # A stem begins with the letter its word begins with: a plain Latin word starting with
+    # none of the terms' first letters cannot match (hyphenated words are looked at whole).
+    firsts = {term[0] for term in terms if term.isascii()}
+    # Chinese terms of two to four characters, found wherever they occur in a run.
+    chinese = [term for term in terms if 2 <= len(term) <= 4 and HAN_RUN.fullmatch(term)]
     for match in TOKEN.finditer(normal):
         token, start = match.group(), match.start()
-        if HAN_RUN.fullmatch(token):
-            for length in (4, 3, 2):
-                for i in range(len(token) - length + 1):
-                    if token[i : i + length] in terms:
-                        spans.append((start + i, start + i + length))
-        elif set(latin_terms(token)) & terms:
-            spans.append((start, match.end()))
+        if token[0] < "\u3400":  # Latin: letters and digits
+            maybe = token[0] in firsts or not token.isalnum()
+            if maybe and not terms.isdisjoint(latin_terms(token)):
+                spans.append((start, match.end()))
+            continue
+        for term in chinese:
+            at = token.find(term)
+            while at != -1:
+                spans.append((start + at, start + at + len(term)))
+                at = token.find(term, at + 1)
     spans.sort()
     merged: list[list[int]] = []
     for start, end in spans:
@@ -50,37 +59,37 @@ def _s2t() -> opencc.OpenCC:
 
 
 @lru_cache(maxsize=256)
-def _clues(terms: frozenset[str]) -> re.Pattern | None:
-    """What a passage (lower case) must hold to be worth marking, or None when nothing can
-    match: a Latin term at the start of a word (a stem is mostly a prefix of the words it comes
-    from, so "end" is looked for in "end" and "ended", not in "send"), or a Chinese term
-    anywhere, in either script. One pattern per query; a page's 20 snippets share it."""
-    latin, chinese = set(), set()
-    for term in terms:
-        if term.startswith(TITLE):
-            continue
-        if HAN_RUN.search(term):
-            chinese |= {term, _s2t().convert(term)}
-        else:
-            latin.add(term)
-    parts = [rf"(?<![a-z0-9]){re.escape(term)}" for term in sorted(latin)]
-    parts += [re.escape(term) for term in sorted(chinese)]
-    return re.compile("|".join(parts)) if parts else None
+def _clues(terms: frozenset[str]) -> tuple[str, ...]:
+    """Substrings one of which a passage (lower case) must hold to be worth marking: the terms
+    (Latin stems are mostly prefixes of the words) and the Chinese ones in Traditional script
+    too. One tuple per query; a page's 20 snippets share it."""
+    found = set(terms)
+    found.update(_s2t().convert(term) for term in terms if HAN_RUN.search(term))
+    return tuple(sorted(term for term in found if not term.startswith(TITLE)))
 
 
 def snippet(passages: list[str], terms: set[str], wanted: int = 1) -> SafeString | None:
     """The best passage as HTML (escaped, matches in <mark>), or None when none matches.
 
-    Only passages holding a clue (see _clues) are marked, and the search stops at one that
-    marks `wanted` different words (one per part of the query), so a page of 20 long guides
-    costs a few milliseconds."""
+    Passages are looked at in order of how many different clues of the query they hold (see
+    _clues; at most `wanted`, one per part of the query, so that among passages holding every
+    part the first one wins), and only the first MARKED of them are marked word by word: the
+    search stops at one that marks `wanted` different words. A page of 20 long guides costs
+    about a millisecond."""
+    passages = passages[:MAX_PASSAGES]
+    lowered = [passage.lower() for passage in passages]
+    everything = "\n".join(lowered)  # clues this guide holds nowhere are not looked for again
+    clues = [clue for clue in _clues(frozenset(terms)) if clue in everything]
+    candidates, complete = [], 0
+    for order, (passage, text) in enumerate(zip(passages, lowered, strict=True)):
+        held = min(sum(map(text.__contains__, clues)), wanted)
+        if held:
+            candidates.append((-held, order, passage))
+            complete += held == wanted
+            if complete == MARKED:  # no later passage can come before these
+                break
     best, best_marks = None, []
-    clues = _clues(frozenset(terms))
-    if clues is None:
-        return None
-    for passage in passages[:MAX_PASSAGES]:
-        if not clues.search(passage.lower()):
-            continue
+    for _held, _order, passage in sorted(candidates)[:MARKED]:
         found = marks(passage, terms)
         distinct = len({normalise(passage[start:end]) for start, end in found})
         if found and (best is None or distinct > best[0]):
