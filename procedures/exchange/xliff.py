@@ -10,9 +10,6 @@ a translator who accepts a text as it is moves its state on (to translated, revi
 
 from dataclasses import dataclass
 
-from lxml import etree
-from translate.storage import xliff2
-
 from procedures.exchange.units import EXCHANGE_FORMAT, Group
 from procedures.models import TranslationStatus as Status
 from procedures.translations.status import fingerprint
@@ -27,12 +24,23 @@ NAMESPACE = "urn:oasis:names:tc:xliff:document:2.0"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 
+def _libraries():
+    """lxml and translate-toolkit, imported on first use: about 9 MB that a web process, which
+    never reads or writes an exchange file, would otherwise carry (the admin imports this
+    module at start-up)."""
+    from lxml import etree
+    from translate.storage import xliff2
+
+    return etree, xliff2
+
+
 class FileError(ValueError):
     """The data is not an exchange file this site wrote (message for people)."""
 
 
 def _notes(parent, namespaced, notes: dict[str, str]) -> None:
     """<notes> as the first child of a <file> or <unit> (where XLIFF 2.0 puts them)."""
+    etree, _xliff2 = _libraries()
     container = etree.Element(namespaced("notes"))
     for category, text in notes.items():
         note = etree.SubElement(container, namespaced("note"), category=category)
@@ -42,6 +50,7 @@ def _notes(parent, namespaced, notes: dict[str, str]) -> None:
 
 def write(groups: list[Group], *, source: str, target: str) -> bytes:
     """The XLIFF 2.0 document of these groups' units (UTF-8 bytes): one <file> per group."""
+    _etree, xliff2 = _libraries()
     store = xliff2.Xliff2File(sourcelanguage=source, targetlanguage=target)
     first = True
     for group in groups:
@@ -100,6 +109,7 @@ class ReadFile:
 
 def read(data: bytes) -> ReadFile:
     """The units of an XLIFF 2.0 document. Raises FileError when it is not one."""
+    etree, xliff2 = _libraries()
     # Checked first with a parser that reads no external entity or network resource: a file
     # comes from outside.
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)

@@ -18,15 +18,34 @@ into terms.
 
 import logging
 import re
+import sys
 import tempfile
 import unicodedata
 from functools import cache, lru_cache
 from pathlib import Path
 
-import jieba
 import opencc
 import snowballstemmer
 import yaml
+
+
+def _import_jieba():
+    """jieba, without the pkg_resources it imports only to open its own data files: that took
+    5 MB of every web process (14 MB alone), is deprecated (fxsjy/jieba#1026, #1043), and
+    jieba 0.42.1 opens the files directly when the import fails (jieba/_compat.py). Hidden
+    while jieba loads, unless something else loaded it already."""
+    if "pkg_resources" in sys.modules:
+        import jieba
+    else:
+        sys.modules["pkg_resources"] = None  # makes `import pkg_resources` raise ImportError
+        try:
+            import jieba
+        finally:
+            del sys.modules["pkg_resources"]
+    return jieba
+
+
+jieba = _import_jieba()
 
 DATA = Path(__file__).parent / "data" / "synonyms.yaml"
 TITLE = "^"  # prefix of a term found in a guide's title (a field of its own in the index)
