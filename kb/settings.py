@@ -214,24 +214,16 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = {
     "zh-hant": ("zh-hans", "en"),
     "en": ("zh-hans", "zh-hant"),
 }
-# The tabbed admin needs jQuery UI; it is served from the XStatic package, never from a CDN.
-JQUERY_UI_URL = "jquery-ui/jquery-ui.min.js"
 
 # --- Static files -----------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 
 
-def _jquery_ui_dir() -> str:
-    import xstatic.pkg.jquery_ui
-
-    return xstatic.pkg.jquery_ui.BASE_DIR
-
-
 # Outside production, files are served straight from the app folders (no collectstatic needed).
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
-STATICFILES_DIRS = [BASE_DIR / "static", ("jquery-ui", _jquery_ui_dir())]
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

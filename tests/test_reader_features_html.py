@@ -4,7 +4,7 @@ the public site in tests/test_valid_html.py)."""
 import pytest
 
 from .conftest import LANGUAGES
-from .test_valid_html import CHECKER, html_validate
+from .test_valid_html import html_validate, require_checker
 
 pytestmark = pytest.mark.django_db
 
@@ -24,8 +24,7 @@ PAGES = [
 
 
 def test_reader_feature_pages_are_valid_html(client, demo, tmp_path):
-    if not CHECKER.exists():
-        pytest.skip("html-validate is not installed: run `npm ci` (make test does).")
+    require_checker()
     files = []
     for language in LANGUAGES:
         for number, page in enumerate(PAGES):
