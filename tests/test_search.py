@@ -9,6 +9,8 @@ import pytest
 import yaml
 
 from procedures.models import Publication
+from procedures.search.analysis import analyse
+from procedures.search.snippets import snippet
 
 from .reading import cards
 
@@ -80,6 +82,23 @@ def test_snippets_mark_the_readers_words_in_their_script(client, demo, no_page_c
     assert "<mark>註銷</mark>" in html
     html = page(client, f"/zh-hans/guides/?q={quote('註銷')}")  # typed in Traditional
     assert "<mark>注销</mark>" in html
+
+
+def test_a_snippet_is_found_past_passages_where_the_word_is_only_inside_others():
+    """"sim" occurs in every "eSIM", which is not the word searched for: those passages mark
+    nothing and must not use up the passages looked at."""
+    passages = [f"Step {n}: scan the eSIM QR code." for n in range(5)]
+    passages.append("Put the SIM card in the tray.")
+    html = snippet(passages, [frozenset(analyse("SIM"))])
+    assert html is not None and "<mark>SIM</mark>" in html
+
+
+def test_a_snippet_prefers_a_passage_holding_every_part_of_the_query():
+    """A part read as several terms (character pairs, both scripts) counts once: passages with
+    only "实名登记" do not come before the one that also names Macau."""
+    passages = ["实名登记需要带证件。", "实名登记可以在网上办。", "澳门的实名登记在门市办理。"]
+    html = snippet(passages, [frozenset(analyse("实名登记")), frozenset(analyse("澳门"))])
+    assert html is not None and "<mark>澳门</mark>" in html
 
 
 def test_filter_counts_are_over_the_results(client, demo, no_page_cache):

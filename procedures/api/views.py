@@ -3,8 +3,8 @@ request's Accept-Language: LocaleMiddleware) and declares what content it shows 
 cache (kb/pagecache/ `tag`), so publishing or changing a carrier or region refreshes it as it
 refreshes the pages. Reads only: live publications, never editors' working copies.
 
-Query budget per request, whatever the data size: guide list 3 (carriers and documents for
-the filters, the page of cards; the guide index is in memory), guide 1, regions 3, carriers 2.
+Query budget per request, whatever the data size: guide list 1 (the page's publications; the
+guide index and the filters' options are in memory), guide 1, regions 3, carriers 2.
 """
 
 from typing import Literal
@@ -65,7 +65,10 @@ class InvalidFiltersError(HttpError):
 )
 def guide_list(request, filters: Query[GuideFilters]):
     result = selectors.guide_list(
-        params=request.GET, page_number=filters.page, read=selectors.listed_publications
+        params=request.GET,
+        page_number=filters.page,
+        read=selectors.listed_publications,
+        search_extras=False,
     )
     if result.has_errors:
         raise InvalidFiltersError(

@@ -10,7 +10,6 @@ withdrawing one of them renders it again. The read uses the in-process guide ind
 
 from functools import cached_property
 
-from procedures.models import Publication
 from procedures.public import listing, selectors
 from procedures.publishing import tags
 
@@ -21,7 +20,7 @@ def related_guides(*, publication_id: int, carrier_id, region_id, limit: int = R
     """Up to `limit` live guides related to the live publication `publication_id`, best first.
 
     Takes the publication's id and its carrier and region ids (either may be None). Returns
-    listed Publication rows (as on the guide list): first the same kind for the same carrier,
+    listed guides (cards, as on the guide list): first the same kind for the same carrier,
     then the same kind in the same region (region-wide guides included, or, for a guide that
     applies everywhere, other such guides), then the carrier's guides of other kinds. Returns
     [] when the publication is not live (a preview, or one that just ended). One query.
@@ -64,7 +63,7 @@ class RelatedGuides:
         self.guide = guide
 
     @cached_property
-    def guides(self) -> list[Publication]:
+    def guides(self) -> list[selectors.ListedGuide]:
         publication = getattr(self.guide, "publication", None)
         if publication is None:  # an editors' preview: nothing live to relate it to
             return []

@@ -113,7 +113,7 @@ def regions_with_carriers(*, index=None) -> list[Region]:
     return regions
 
 
-def featured_guides(*, limit: int = 6, index=None) -> list[Publication]:
+def featured_guides(*, limit: int = 6, index=None) -> list[ListedGuide]:
     index = index or listing.guide_index()
     return guide_cards(index.page(index.option("featured", True), 1, limit))
 
@@ -318,11 +318,15 @@ def _filter_choices(index) -> FilterChoices:
     return index.remember(("filter choices", language), lambda: filter_choices(carriers, documents))
 
 
-def guide_list(*, params, page_number: int = 1, read=guide_cards) -> GuideList:
+def guide_list(
+    *, params, page_number: int = 1, read=guide_cards, search_extras: bool = True
+) -> GuideList:
     """Published guides matching the reader's filters, a page of them, and per-option counts.
 
     `read(ids)` reads the page's guides: `guide_cards` (the default) their stored cards for
-    the HTML list, `listed_publications` whole publications (the API).
+    the HTML list, `listed_publications` whole publications (the API). `search_extras`: a
+    search's snippets and, when nothing matched, popular guides (the HTML list shows them, the
+    API does not: one query each).
 
     Invalid filter values are reported on the form and ignored; the rest still apply.
     Raises Http404 for a page number below 1.
@@ -364,7 +368,7 @@ def guide_list(*, params, page_number: int = 1, read=guide_cards) -> GuideList:
         )
         ids = search.ids
     cards = read(ids)
-    if search is not None:
+    if search is not None and search_extras:
         search.attach(cards, popular=featured_guides(limit=3, index=index) if not total else [])
     return GuideList(
         filterset=filterset,

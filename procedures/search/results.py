@@ -23,9 +23,8 @@ class GuideSearch:
         """Give each card of the page its snippet (one query) and keep the popular guides."""
         self.snippets = snippets(
             [card.pk for card in cards],
-            self.results.terms,
+            [frozenset(concept.terms()) for concept in self.results.concepts],
             get_language(),
-            wanted=len(self.results.concepts),
         )
         for card in cards:
             card.snippet = self.snippets.get(card.pk)

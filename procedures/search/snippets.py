@@ -16,7 +16,7 @@ from procedures.search.models import SearchDocument
 LENGTH = 160  # characters shown: about three lines on a phone
 LEAD = 40  # characters kept before the first match
 MAX_PASSAGES = 60  # a guide's first passages: summary, steps, then FAQs and notes
-MARKED = 2  # passages marked word by word per guide, those holding the most clues first
+MARKED = 2  # passages that marked something, per guide, before the best of them is taken
 
 
 def marks(text: str, terms: set[str]) -> list[tuple[int, int]]:
@@ -60,42 +60,51 @@ def _s2t() -> opencc.OpenCC:
 
 @lru_cache(maxsize=256)
 def _clues(terms: frozenset[str]) -> tuple[str, ...]:
-    """Substrings one of which a passage (lower case) must hold to be worth marking: the terms
-    (Latin stems are mostly prefixes of the words) and the Chinese ones in Traditional script
-    too. One tuple per query; a page's 20 snippets share it."""
+    """Substrings one of which a passage (lower case) must hold to be worth marking for a part
+    of the query: its terms (Latin stems are mostly prefixes of the words) and the Chinese ones
+    in Traditional script too. One tuple per part; a page's 20 snippets share it."""
     found = set(terms)
     found.update(_s2t().convert(term) for term in terms if HAN_RUN.search(term))
     return tuple(sorted(term for term in found if not term.startswith(TITLE)))
 
 
-def snippet(passages: list[str], terms: set[str], wanted: int = 1) -> SafeString | None:
+def snippet(passages: list[str], parts: list[frozenset[str]]) -> SafeString | None:
     """The best passage as HTML (escaped, matches in <mark>), or None when none matches.
 
-    Passages are looked at in order of how many different clues of the query they hold (see
-    _clues; at most `wanted`, one per part of the query, so that among passages holding every
-    part the first one wins), and only the first MARKED of them are marked word by word: the
-    search stops at one that marks `wanted` different words. A page of 20 long guides costs
-    about a millisecond."""
+    `parts` are the terms of each part of the query (results.Results.concepts). Passages are
+    looked at in order of how many parts they seem to hold (a clue of the part occurs in them,
+    see _clues), the first of equals first, and marked word by word until one marks as many
+    different words as the query has parts, or MARKED passages have marked something: a clue
+    inside another word ("sim" in "esim") marks nothing, so such passages do not count. A page
+    of 20 long guides costs about a millisecond."""
+    terms = frozenset().union(*parts)
+    wanted = len(parts)
     passages = passages[:MAX_PASSAGES]
     lowered = [passage.lower() for passage in passages]
     everything = "\n".join(lowered)  # clues this guide holds nowhere are not looked for again
-    clues = [clue for clue in _clues(frozenset(terms)) if clue in everything]
-    candidates, complete = [], 0
+    held_clues = [
+        found
+        for found in (tuple(c for c in _clues(part) if c in everything) for part in parts)
+        if found
+    ]
+    candidates = []
     for order, (passage, text) in enumerate(zip(passages, lowered, strict=True)):
-        held = min(sum(map(text.__contains__, clues)), wanted)
+        held = sum(any(map(text.__contains__, clues)) for clues in held_clues)
         if held:
             candidates.append((-held, order, passage))
-            complete += held == wanted
-            if complete == MARKED:  # no later passage can come before these
-                break
-    best, best_marks = None, []
-    for _held, _order, passage in sorted(candidates)[:MARKED]:
+    best, best_marks, marked = None, [], 0
+    for _held, _order, passage in sorted(candidates):
         found = marks(passage, terms)
+        if not found:
+            continue
+        marked += 1
         distinct = len({normalise(passage[start:end]) for start, end in found})
-        if found and (best is None or distinct > best[0]):
+        if best is None or distinct > best[0]:
             best, best_marks = (distinct, passage), found
             if distinct >= wanted:
                 break
+        if marked == MARKED:
+            break
     if best is None:
         return None
     text = best[1]
@@ -119,18 +128,18 @@ def snippet(passages: list[str], terms: set[str], wanted: int = 1) -> SafeString
 
 
 def snippets(
-    publication_ids: list[int], terms: set[str], language: str, *, wanted: int = 1
+    publication_ids: list[int], parts: list[frozenset[str]], language: str
 ) -> dict[int, SafeString]:
     """{publication id: snippet} for the results shown (one query), from the passages in the
     page's language only (Traditional ones are already converted when missing), so a snippet
-    never needs its own language mark."""
+    never needs its own language mark. `parts`: the terms of each part of the query."""
     found = {}
     # Only this language's passages are read and decoded (a third of the JSON).
     rows = SearchDocument.objects.filter(publication_id__in=publication_ids).values_list(
         "publication_id", KT(f"passages__{language}")
     )
     for pk, passages in rows:
-        html = snippet(json.loads(passages) if passages else [], terms, wanted)
+        html = snippet(json.loads(passages) if passages else [], parts)
         if html:
             found[pk] = html
     return found

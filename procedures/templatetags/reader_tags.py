@@ -8,8 +8,6 @@ from django.utils.safestring import mark_safe
 
 register = template.Library()
 
-# The selector labels each option with its count, "Macau (3)"; a chip names the choice only.
-
 
 @register.simple_tag(takes_context=True)
 def active_filters(context, form) -> list[dict]:
