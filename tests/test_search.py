@@ -85,7 +85,7 @@ def test_snippets_mark_the_readers_words_in_their_script(client, demo, no_page_c
 
 
 def test_a_snippet_is_found_past_passages_where_the_word_is_only_inside_others():
-    """"sim" occurs in every "eSIM", which is not the word searched for: those passages mark
+    """Every "eSIM" holds "sim", which is not the word searched for: those passages mark
     nothing and must not use up the passages looked at."""
     passages = [f"Step {n}: scan the eSIM QR code." for n in range(5)]
     passages.append("Put the SIM card in the tray.")
