@@ -279,6 +279,23 @@ def test_region_page_lists_guides_for_every_operator_of_the_region(client):
     assert f'<a href="/en/guides/{rules.slug}/">The rules</a>' in html
 
 
+def test_home_follows_renamed_operators_and_new_guides_at_once(client, guide, settings):
+    """Regions, carriers and the guides for anywhere are read once per guide index; every
+    change to them makes a new one (the page cache is off: the index is what is tested)."""
+    settings.KB_PAGE_CACHE = False
+    assert "1 guide" in text_of(client.get("/en/"))
+    guide.carrier.name_en = "Renamed Operator"
+    guide.carrier.save()
+    guide.region.name_en = "Renamed Region"
+    guide.region.save()
+    ProcedureFactory(carrier=guide.carrier, title_en="Second guide")
+    ProcedureFactory(carrier=None, region=None, title_en="Find your EID")
+    html = text_of(client.get("/en/"))
+    assert "Renamed Operator" in html and "Renamed Region" in html
+    assert "2 guides" in html
+    assert "Find your EID" in html
+
+
 def test_home_lists_guides_that_apply_anywhere(client):
     basics = ProcedureFactory(carrier=None, region=None, title_en="Find your EID")
     html = text_of(client.get("/en/"))

@@ -105,12 +105,19 @@ def home_page() -> dict:
 
 
 def regions_with_carriers(*, index=None) -> list[Region]:
+    """Every region with its carriers, each carrier with its `guide_count`. Read once per
+    guide index, as the filters' options: regions and carriers change only with a bump of the
+    `guides` tag, which replaces the index (templates read the names in their language)."""
     index = index or listing.guide_index()
-    regions = list(Region.objects.prefetch_related("carriers"))
-    for region in regions:
-        for carrier in region.carriers.all():
-            carrier.guide_count = index.option("carrier", carrier.pk).bit_count()
-    return regions
+
+    def read():
+        regions = list(Region.objects.prefetch_related("carriers"))
+        for region in regions:
+            for carrier in region.carriers.all():
+                carrier.guide_count = index.option("carrier", carrier.pk).bit_count()
+        return regions
+
+    return index.remember("regions with carriers", read)
 
 
 def featured_guides(*, limit: int = 6, index=None) -> list[ListedGuide]:
@@ -119,10 +126,12 @@ def featured_guides(*, limit: int = 6, index=None) -> list[ListedGuide]:
 
 
 def guides_for_any_region(*, limit: int = 20, index=None) -> list[Publication]:
-    """Guides that apply wherever the reader is (eSIM basics)."""
+    """Guides that apply wherever the reader is (eSIM basics), read once per guide index (a
+    publication changes only by a new one, which replaces the index)."""
     index = index or listing.guide_index()
     bits = index.option("region", None) & index.option("carrier", None)
-    return listed_publications(index.page(bits, 1, limit))
+    ids = index.page(bits, 1, limit)
+    return index.remember(("any region", limit), lambda: listed_publications(ids))
 
 
 GUIDES_PER_CARRIER_ON_REGION_PAGE = 10
