@@ -93,11 +93,16 @@ def _wrk(port, path, seconds, connections) -> dict:
         text=True,
         check=True,
     ).stdout
+    return wrk_summary(out)
+
+
+def wrk_summary(out: str) -> dict:
+    """What `wrk --latency` printed: requests per second (`rps`), median and 99th percentile
+    latency in ms (`p50`, `p99`) and the answers that were not 2xx or 3xx (`errors`)."""
 
     def latency(label):
         match = re.search(rf"^\s*{label}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
-        value, unit = float(match.group(1)), match.group(2)
-        return value * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+        return float(match.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[match.group(2)]
 
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {

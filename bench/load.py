@@ -36,6 +36,9 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+# Run as a script (python bench/load.py): its folder is on the path.
+from driver import wrk_summary  # noqa: E402
+
 from tests.live_servers import (  # noqa: E402 - the loopback topology the tests start
     HTTPS,
     Gunicorn,
@@ -98,21 +101,14 @@ def wrk(port: int, paths: list[str], seconds: float, folder: Path) -> dict:
         text=True,
         check=True,
     ).stdout
-
-    def latency(label):
-        match = re.search(rf"^\s*{label}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
-        return float(match.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[match.group(2)]
-
-    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    summary = wrk_summary(out)
     sockets = re.search(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out
     )
     connect, read, write, timeout = (int(n) for n in sockets.groups()) if sockets else (0,) * 4
     return {
-        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-        "p50": latency("50"),
-        "p99": latency("99"),
-        "errors": (int(bad.group(1)) if bad else 0) + connect + read + write,
+        **summary,
+        "errors": summary["errors"] + connect + read + write,
         # No answer within 10 s (--timeout), or still waiting when wrk stopped.
         "unfinished": timeout,
     }

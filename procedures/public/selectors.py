@@ -129,9 +129,12 @@ def guides_for_any_region(*, limit: int = 20, index=None) -> list[Publication]:
     """Guides that apply wherever the reader is (eSIM basics), read once per guide index (a
     publication changes only by a new one, which replaces the index)."""
     index = index or listing.guide_index()
-    bits = index.option("region", None) & index.option("carrier", None)
-    ids = index.page(bits, 1, limit)
-    return index.remember(("any region", limit), lambda: listed_publications(ids))
+
+    def read():
+        bits = index.option("region", None) & index.option("carrier", None)
+        return listed_publications(index.page(bits, 1, limit))
+
+    return index.remember(("any region", limit), read)
 
 
 GUIDES_PER_CARRIER_ON_REGION_PAGE = 10
