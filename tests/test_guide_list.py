@@ -1,6 +1,8 @@
 """The guide list: filters that combine, counts on every option, shareable URLs, pagination,
 and bad input that never breaks the page."""
 
+import re
+
 import pytest
 
 from procedures.models import Procedure
@@ -135,6 +137,18 @@ def test_unknown_filter_value_shows_the_error_and_keeps_the_other_filters(client
     assert "Some filters could not be used and were ignored" in html
     assert "Select a valid choice. atlantis is not one of the available choices." in html
     assert titles(response) == {"CTM register", "CTM cancel"}
+
+
+def test_a_refused_filter_is_described_by_its_error(client, catalogue):
+    # A screen reader on the select reads why its value was refused: the element the select
+    # names in aria-describedby exists and holds the error.
+    html = client.get("/en/guides/?region=atlantis").content.decode()
+    select = re.search(r'<select name="region"[^>]*>', html).group()
+    described_by = re.search(r'aria-describedby="([^"]+)"', select).group(1)
+    assert 'aria-invalid="true"' in select
+    error = re.search(rf'<p class="field-error" id="{described_by}">(.*?)</p>', html)
+    assert error is not None, described_by
+    assert "atlantis is not one of the available choices" in error.group(1)
 
 
 @pytest.mark.parametrize(
