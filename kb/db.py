@@ -9,8 +9,10 @@ class PreparedQuery:
 
     `build(**placeholders)` returns the queryset for some placeholder values; each placeholder
     must appear in the compiled parameters exactly as the field prepares it (`fields` names the
-    model field a placeholder is compared with). Rows come back as model instances (`raw()`), so
-    translated fields keep their fallbacks and annotations become attributes.
+    model field a placeholder is compared with). `first()` gives a model instance (`raw()`), so
+    translated fields keep their fallbacks and annotations become attributes; `rows()` gives
+    the rows of a `values_list()` queryset as dicts, for lists where building models would
+    cost more than the query.
     """
 
     def __init__(self, model, build, placeholders: dict, fields: dict, using: str):
@@ -36,3 +38,13 @@ class PreparedQuery:
         prepared = {name: self._prepare(name, value) for name, value in values.items()}
         params = [prepared[name] for name in self.slots]
         return next(iter(self.model.objects.db_manager(self.using).raw(self.sql, params)), None)
+
+    def rows(self, **values) -> list[dict]:
+        """Every row for these values, as {column: value} with the names given to
+        `values_list()`; values are as the database returns them (text, numbers)."""
+        prepared = {name: self._prepare(name, value) for name, value in values.items()}
+        params = [prepared[name] for name in self.slots]
+        with connections[self.using].cursor() as cursor:
+            cursor.execute(self.sql, params)
+            names = [column[0] for column in cursor.description]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

@@ -106,11 +106,14 @@ def test_other_pages_have_a_fixed_budget(client, path):
 
 def test_list_pages_read_only_their_cards_and_snippets(client):
     """Filter options (carriers, regions, documents) are read once per guide index, not per
-    page: a list page reads its stored cards, a search also its snippets."""
+    page: a list page reads its stored cards, a search its cards with the passages of their
+    snippets, in the same query."""
     guides = [full_guide(title_en=f"Guide {n}") for n in range(3)]
     region = guides[0].region.slug
     for _ in range(2):  # builds this process's guide index, search index and English options
         client.get("/en/guides/")
         client.get("/en/guides/?q=Guide")
     assert queries_for(client, f"/en/guides/?region={region}") == 1
-    assert queries_for(client, "/en/guides/?q=Guide+1&sim=esim") == 2
+    assert queries_for(client, "/en/guides/?q=step+body&sim=esim") == 1
+    html = client.get("/en/guides/?q=step+body&sim=esim").content.decode()
+    assert html.count('<p class="snippet">') == 3  # every result's snippet is still there

@@ -20,7 +20,7 @@ from ninja.errors import HttpError
 from kb.pagecache import tag
 from procedures.api import present, schemas
 from procedures.models import Carrier, Channel, Procedure, Region, SimType
-from procedures.public import selectors
+from procedures.public import cards, selectors
 from procedures.public.filters import MAX_QUERY_LENGTH
 from procedures.publishing import tags
 
@@ -98,7 +98,7 @@ def guide_list(request, filters: Query[GuideFilters]):
 )
 def guide_detail(request, slug: str):
     publication = (
-        selectors.live_guides()
+        cards.live_guides()
         .select_related("page")
         .defer("search_text", "page__rendered_body", "page__rendered_card")
         .filter(slug=slug, page__isnull=False)

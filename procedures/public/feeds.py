@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from kb.languages import html_lang
 from procedures.models import Carrier
-from procedures.public import selectors
+from procedures.public import cards
 from procedures.translations.reading import Text, field_text, plain
 
 FEED_SIZE = 30
@@ -84,7 +84,7 @@ class RecentGuidesFeed(Feed):
         return reverse("procedures:guide_list")
 
     def items(self):
-        return selectors.listed_guides().order_by("-live_from")[:FEED_SIZE]
+        return cards.listed_guides().order_by("-live_from")[:FEED_SIZE]
 
     def item_title(self, item):
         return plain(field_text(item, "title"))
@@ -126,4 +126,4 @@ class CarrierGuidesFeed(RecentGuidesFeed):
         mine = Q(carrier=carrier) | Q(carrier=None, region_id=carrier.region_id)
         if not carrier.is_active:
             mine = Q(carrier=carrier)
-        return selectors.listed_guides().filter(mine).order_by("-live_from")[:FEED_SIZE]
+        return cards.listed_guides().filter(mine).order_by("-live_from")[:FEED_SIZE]

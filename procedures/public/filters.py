@@ -2,6 +2,7 @@
 regions, carriers and documents are handed in by the selector (already loaded), so validating
 and rendering the form costs no query. The guide index (listing.py) applies the chosen values."""
 
+import copy
 from dataclasses import dataclass, field
 
 import django_filters
@@ -108,39 +109,75 @@ def _count_marked(label) -> None:
         seen_marked(label)
 
 
+class SearchInput(forms.TextInput):
+    """`<input type="search">`, rendered in Python: Django renders an input through three
+    templates, which cost as much as the rest of the filter form."""
+
+    input_type = "search"
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = self.build_attrs(self.attrs, attrs)
+        value = self.format_value(value)
+        shown = format_html(' value="{}"', value) if value is not None else ""
+        return format_html('<input type="search" name="{}"{}{}>', name, shown, flatatt(attrs))
+
+
+class OptionField(django_filters.fields.ChoiceField):
+    """A filter's choice field whose copies share its choices. Django copies every field of a
+    form for each form, choices deeply (lazy labels and all: half the cost of a list page's
+    filters); these are only ever replaced on a form's own field (GuideFilter.__init__),
+    never changed in place, so the copy need not own them."""
+
+    def __deepcopy__(self, memo):
+        result = forms.Field.__deepcopy__(self, memo)  # widget, validators, error messages
+        result._choices = self._choices
+        return result
+
+
+class OptionFilter(django_filters.ChoiceFilter):
+    """A ChoiceFilter with an OptionField, copied cheaply: django-filter copies every filter
+    for each FilterSet, and these hold nothing a request changes but the `model` and
+    `parent` it sets again on the copy."""
+
+    field_class = OptionField
+
+    def __deepcopy__(self, memo):
+        copied = copy.copy(self)
+        copied.extra = dict(self.extra)
+        return copied
+
+
 class GuideFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         max_length=MAX_QUERY_LENGTH,
-        widget=forms.TextInput(attrs={"type": "search"}),
+        widget=SearchInput,
     )
-    region = django_filters.ChoiceFilter(
-        label=_("Region"), empty_label=_("All regions"), widget=CountedSelect
-    )
-    carrier = django_filters.ChoiceFilter(
+    region = OptionFilter(label=_("Region"), empty_label=_("All regions"), widget=CountedSelect)
+    carrier = OptionFilter(
         label=_("Carrier"),
         empty_label=_("All carriers"),
         widget=CountedSelect,
     )
-    kind = django_filters.ChoiceFilter(
+    kind = OptionFilter(
         label=_("Procedure"),
         choices=Procedure.Kind.choices,
         empty_label=_("All procedures"),
         widget=CountedSelect,
     )
-    sim = django_filters.ChoiceFilter(
+    sim = OptionFilter(
         label=_("SIM type"),
         choices=SimType.choices,
         empty_label=_("All SIM types"),
         widget=CountedSelect,
     )
-    channel = django_filters.ChoiceFilter(
+    channel = OptionFilter(
         label=_("Where"),
         choices=Channel.choices,
         empty_label=_("Anywhere"),
         widget=CountedSelect,
     )
-    document = django_filters.ChoiceFilter(
+    document = OptionFilter(
         label=_("Document"),
         empty_label=_("Any document"),
         widget=CountedSelect,

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from kb.pagecache import tag
 from procedures.models import Carrier, Document, Procedure, Publication, Region
-from procedures.public import listing, selectors
+from procedures.public import cards, listing
 from procedures.publishing import tags
 from procedures.publishing.rendering import render_page
 
@@ -214,9 +214,9 @@ def find(params) -> FinderResult:
             ordered.setdefault(pk, scope)
     ordered = dict(list(ordered.items())[:MAX_MATCHES])
     if ordered:
-        cards = {guide.pk: guide for guide in selectors.listed_guides().filter(pk__in=ordered)}
+        found = {guide.pk: guide for guide in cards.listed_guides().filter(pk__in=ordered)}
         for pk, scope in ordered.items():
-            guide = cards.get(pk)
+            guide = found.get(pk)
             if guide is None:
                 continue
             slugs = guide.document_slugs.strip("|").split("|") if guide.document_slugs else []

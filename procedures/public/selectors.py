@@ -5,14 +5,13 @@ Readers see publications (procedures/models/: Publication), never the editors' w
 except staff asking for a preview.
 """
 
-import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import F, QuerySet
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -21,76 +20,18 @@ from django.utils.translation import get_language
 from kb.db import PreparedQuery
 from procedures.models import Carrier, Document, GuideRedirect, Procedure, Publication, Region
 from procedures.public import listing
+from procedures.public.cards import (
+    PLACEHOLDER_TIME,
+    ListedGuide,
+    guide_cards,
+    listed_publications,
+)
 from procedures.public.filters import FilterChoices, GuideFilter, filter_choices
 from procedures.publishing.pages import GuideView, PublishedGuidePage
-from procedures.publishing.rendering import Card, StoredCard, render_stamp
 from procedures.publishing.snapshot import guide_snapshot
 from procedures.search.results import GuideSearch, search_page
-from procedures.translations.texts import column
-
-RENDERED_BODIES = [
-    f"page__rendered_body_{code.replace('-', '_')}" for code, _ in settings.LANGUAGES
-]
-
-
-def live_guides() -> QuerySet[Publication]:
-    return Publication.objects.live().select_related("carrier", "region")
-
-
-def listed_guides() -> QuerySet[Publication]:
-    """Live guides for lists and cards: without the page content, which only the guide page
-    reads (decoding it for every card would cost more than rendering the card)."""
-    return (
-        live_guides()
-        .select_related("page")
-        .defer("search_text", "page__content", "page__rendered_body", *RENDERED_BODIES)
-    )
-
 
 # --- Home, region and carrier pages -----------------------------------------------------------
-
-
-@dataclass
-class ListedGuide:
-    """A guide in a list of cards: what the templates and the page's cache tags use of it."""
-
-    pk: int  # the publication's
-    procedure_id: int
-    card: Card | StoredCard
-    snippet: str | None = None  # a search's passage, set by GuideSearch.attach
-
-
-def guide_cards(ids: list[int]) -> list[ListedGuide]:
-    """The live guides with these ids (Publication pks), in this order, each with its card.
-
-    One query reading only the stored cards in the active language (no model is built: on a
-    list page that was most of its cost); a guide whose stored card is missing or made by other
-    code is loaded whole and rendered live (a second query, only after a deploy that changed
-    the card, until `rerender`)."""
-    card_column = "page__" + column("rendered_card", get_language() or settings.LANGUAGE_CODE)
-    stamp = render_stamp()
-    found, stale = {}, []
-    rows = (
-        Publication.objects.live()
-        .filter(pk__in=ids)
-        .values_list("pk", "procedure_id", "rendered_stamp", card_column)
-    )
-    for pk, procedure_id, rendered_stamp, html in rows:
-        if rendered_stamp == stamp and html:
-            found[pk] = ListedGuide(pk, procedure_id, StoredCard(html))
-        else:
-            stale.append(pk)
-    if stale:
-        for guide in listed_guides().filter(pk__in=stale):
-            found[guide.pk] = ListedGuide(guide.pk, guide.procedure_id, Card(guide))
-    return [found[pk] for pk in ids if pk in found]
-
-
-def listed_publications(ids: list[int]) -> list[Publication]:
-    """The listed guides with these ids (Publication pks), in this order, as whole publications
-    (without their page content): for lists of titles and links, and the API. One query."""
-    found = {guide.pk: guide for guide in listed_guides().filter(pk__in=ids)}
-    return [found[pk] for pk in ids if pk in found]
 
 
 def home_page() -> dict:
@@ -223,7 +164,7 @@ def _live_page_query(language: str, using: str) -> PreparedQuery:
     return PreparedQuery(
         Publication,
         build,
-        placeholders={"slug": "-slug-", "at": datetime.datetime(1900, 1, 2, tzinfo=datetime.UTC)},
+        placeholders={"slug": "-slug-", "at": PLACEHOLDER_TIME},
         fields={"slug": "slug", "at": "live_from"},
         using=using,
     )
@@ -336,9 +277,9 @@ def guide_list(
     """Published guides matching the reader's filters, a page of them, and per-option counts.
 
     `read(ids)` reads the page's guides: `guide_cards` (the default) their stored cards for
-    the HTML list, `listed_publications` whole publications (the API). `search_extras`: a
-    search's snippets and, when nothing matched, popular guides (the HTML list shows them, the
-    API does not: one query each).
+    the HTML list (with the passages of a search's snippets), `listed_publications` whole
+    publications (the API). `search_extras`: a search's snippets and, when nothing matched,
+    popular guides (the HTML list shows them, the API does not).
 
     Invalid filter values are reported on the form and ignored; the rest still apply.
     Raises Http404 for a page number below 1.
@@ -379,8 +320,9 @@ def guide_list(
             index, found, matching, query=query, number=number, size=paginator.per_page
         )
         ids = search.ids
-    cards = read(ids)
-    if search is not None and search_extras:
+    with_snippets = search is not None and search_extras
+    cards = read(ids, passages=True) if with_snippets else read(ids)
+    if with_snippets:
         search.attach(cards, popular=featured_guides(limit=3, index=index) if not total else [])
     return GuideList(
         filterset=filterset,

@@ -102,8 +102,23 @@ def build_document(publication_id: int, content: dict) -> SearchDocument:
         weights=" ".join(f"{count:g}" for count in terms.values()),
         length=length,
         words=" ".join(sorted(words)),
-        passages=passages,
+        **{passages_field(code): join_passages(texts) for code, texts in passages.items()},
     )
+
+
+def passages_field(language: str) -> str:
+    """The SearchDocument field holding a language's passages ("passages_zh_hans")."""
+    return "passages_" + language.replace("-", "_")
+
+
+def join_passages(passages: list[str]) -> str:
+    """Passages as stored: one per line (each is `plain()` text, on one line already)."""
+    return "\n".join(" ".join(passage.split("\n")) for passage in passages)
+
+
+def split_passages(stored: str) -> list[str]:
+    """The passages stored by `join_passages`, in order."""
+    return stored.split("\n") if stored else []
 
 
 def _build_row(row) -> SearchDocument:

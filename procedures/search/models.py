@@ -26,7 +26,12 @@ class SearchDocument(models.Model):
     weights = models.TextField()
     length = models.FloatField()
     words = models.TextField(blank=True)  # Latin words as written, for typo correction
-    passages = models.JSONField()  # {"en": ["summary", "step title: body", …], …}
+    # Per language, the passages a result's snippet is cut from ("summary", "step title: body",
+    # FAQs, notes), one per line (documents.join_passages): plain text, which a results page
+    # reads with its cards in one query, without decoding JSON.
+    passages_zh_hans = models.TextField(blank=True, default="")
+    passages_zh_hant = models.TextField(blank=True, default="")
+    passages_en = models.TextField(blank=True, default="")
 
     class Meta:
         verbose_name = _("search document")

@@ -4,7 +4,6 @@ a snippet for each, and, when nothing matched, "did you mean" and a few popular 
 from dataclasses import dataclass, field
 
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language
 
 from procedures.search.index import Results
 from procedures.search.snippets import snippets
@@ -20,11 +19,11 @@ class GuideSearch:
     snippets: dict[int, SafeString] = field(default_factory=dict)
 
     def attach(self, cards: list, *, popular: list) -> None:
-        """Give each card of the page its snippet (one query) and keep the popular guides."""
+        """Give each card of the page (with its `passages`, see selectors.guide_cards) its
+        snippet and keep the popular guides."""
         self.snippets = snippets(
-            [card.pk for card in cards],
+            {card.pk: card.passages for card in cards},
             [frozenset(concept.terms()) for concept in self.results.concepts],
-            get_language(),
         )
         for card in cards:
             card.snippet = self.snippets.get(card.pk)

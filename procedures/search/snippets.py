@@ -1,17 +1,15 @@
 """A result's snippet: the passage of the guide (in the reader's language) that holds most of
 what they searched for, cut to a phone-sized length, with the matching words marked."""
 
-import json
 import re
 from functools import cache, lru_cache
 
 import opencc
-from django.db.models.fields.json import KT
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from procedures.search.analysis import HAN_RUN, TITLE, TOKEN, latin_terms, normalise
-from procedures.search.models import SearchDocument
+from procedures.search.documents import split_passages
 
 LENGTH = 160  # characters shown: about three lines on a phone
 LEAD = 40  # characters kept before the first match
@@ -127,19 +125,14 @@ def snippet(passages: list[str], parts: list[frozenset[str]]) -> SafeString | No
     return mark_safe("".join(parts))  # noqa: S308 - every piece of text escaped above
 
 
-def snippets(
-    publication_ids: list[int], parts: list[frozenset[str]], language: str
-) -> dict[int, SafeString]:
-    """{publication id: snippet} for the results shown (one query), from the passages in the
-    page's language only (Traditional ones are already converted when missing), so a snippet
-    never needs its own language mark. `parts`: the terms of each part of the query."""
+def snippets(passages: dict[int, str], parts: list[frozenset[str]]) -> dict[int, SafeString]:
+    """{publication id: snippet} for the results shown. `passages`: {publication id: its
+    passages in the page's language as stored (SearchDocument.passages_<language>, read with
+    the cards: selectors.guide_cards)}, so a snippet never needs its own language mark and
+    costs no query. `parts`: the terms of each part of the query."""
     found = {}
-    # Only this language's passages are read and decoded (a third of the JSON).
-    rows = SearchDocument.objects.filter(publication_id__in=publication_ids).values_list(
-        "publication_id", KT(f"passages__{language}")
-    )
-    for pk, passages in rows:
-        html = snippet(json.loads(passages) if passages else [], parts)
+    for pk, stored in passages.items():
+        html = snippet(split_passages(stored), parts)
         if html:
             found[pk] = html
     return found
