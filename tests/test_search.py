@@ -101,6 +101,21 @@ def test_a_snippet_prefers_a_passage_holding_every_part_of_the_query():
     assert html is not None and "<mark>澳门</mark>" in html
 
 
+def test_a_snippet_takes_the_first_passage_that_marks_every_part():
+    """The first passage marking each part of the query is the snippet, before later ones
+    that hold the words too, and a word found only inside others ("end" in "attend") does
+    not make a passage hold it."""
+    passages = [
+        "Attend the store to cancel your number.",
+        "Bring your passport, then end the contract at the counter.",
+        "Your passport is needed to end the plan.",
+    ]
+    parts = [frozenset(analyse("passport")), frozenset(analyse("end"))]
+    html = snippet(passages, parts)
+    assert html is not None and html.startswith("Bring your <mark>passport</mark>")
+    assert "<mark>end</mark>" in html
+
+
 def test_filter_counts_are_over_the_results(client, demo, no_page_cache):
     html = page(client, "/en/guides/?q=T-Mobile")
     assert re.search(r'<option value="united-states">United States \(\d+\)</option>', html)

@@ -2,6 +2,7 @@
 what they searched for, cut to a phone-sized length, with the matching words marked."""
 
 import re
+from dataclasses import dataclass
 from functools import cache, lru_cache
 
 import opencc
@@ -56,14 +57,46 @@ def _s2t() -> opencc.OpenCC:
     return opencc.OpenCC("s2t")
 
 
+@dataclass(frozen=True)
+class Clues:
+    """What a passage (lower case) must hold to be worth marking for a part of the query."""
+
+    chinese: tuple[str, ...]  # found anywhere
+    latin: tuple[str, ...]  # found at the start of a word (`at_word_start`)
+    at_word_start: re.Pattern | None
+
+    def held_by(self, text: str) -> bool:
+        if any(map(text.__contains__, self.chinese)):
+            return True
+        # The pattern only where a plain search found a Latin clue: it costs ten times more.
+        return any(map(text.__contains__, self.latin)) and bool(self.at_word_start.search(text))
+
+
 @lru_cache(maxsize=256)
-def _clues(terms: frozenset[str]) -> tuple[str, ...]:
-    """Substrings one of which a passage (lower case) must hold to be worth marking for a part
-    of the query: its terms (Latin stems are mostly prefixes of the words) and the Chinese ones
-    in Traditional script too. One tuple per part; a page's 20 snippets share it."""
+def _clues(terms: frozenset[str]) -> Clues:
+    """The clues of a part of the query: its Chinese terms, in Traditional script too, without
+    those that hold a shorter one (身份证 holds 身份: where the first is, so is the second), and
+    its Latin terms at the start of a word (stems are mostly the start of their words; one
+    inside another word, "end" in "attend", marks nothing). One per part; a page's 20
+    snippets share it."""
     found = set(terms)
     found.update(_s2t().convert(term) for term in terms if HAN_RUN.search(term))
-    return tuple(sorted(term for term in found if not term.startswith(TITLE)))
+    found = {term for term in found if not term.startswith(TITLE)}
+    chinese = {term for term in found if HAN_RUN.search(term)}
+    latin = sorted(found - chinese, key=len, reverse=True)
+    return Clues(
+        chinese=tuple(sorted(t for t in chinese if not any(o != t and o in t for o in chinese))),
+        latin=tuple(latin),
+        at_word_start=re.compile(r"\b(?:" + "|".join(map(re.escape, latin)) + ")")
+        if latin
+        else None,
+    )
+
+
+def _parts_held(passage: str, clues: list[Clues]) -> int:
+    """How many parts of the query (their `clues`) a passage seems to hold."""
+    text = passage.lower()
+    return sum(part.held_by(text) for part in clues)
 
 
 def snippet(passages: list[str], parts: list[frozenset[str]]) -> SafeString | None:
@@ -73,39 +106,53 @@ def snippet(passages: list[str], parts: list[frozenset[str]]) -> SafeString | No
     looked at in order of how many parts they seem to hold (a clue of the part occurs in them,
     see _clues), the first of equals first, and marked word by word until one marks as many
     different words as the query has parts, or MARKED passages have marked something: a clue
-    inside another word ("sim" in "esim") marks nothing, so such passages do not count. A page
-    of 20 long guides costs about a millisecond."""
+    inside another word ("sim" in "esim") marks nothing, so such passages do not count.
+
+    The first passage that seems to hold every part comes first in that order: when it marks
+    a word for each part, it is the snippet and the passages after it are not read (most
+    guides name what was searched for in their summary or first steps). A page of 20 long
+    guides costs about half a millisecond."""
     terms = frozenset().union(*parts)
     wanted = len(parts)
     passages = passages[:MAX_PASSAGES]
-    lowered = [passage.lower() for passage in passages]
-    everything = "\n".join(lowered)  # clues this guide holds nowhere are not looked for again
-    held_clues = [
-        found
-        for found in (tuple(c for c in _clues(part) if c in everything) for part in parts)
-        if found
-    ]
-    candidates = []
-    for order, (passage, text) in enumerate(zip(passages, lowered, strict=True)):
-        held = sum(any(map(text.__contains__, clues)) for clues in held_clues)
-        if held:
-            candidates.append((-held, order, passage))
+    clues = [_clues(part) for part in parts]
+    held = []
+    for passage in passages:
+        held.append(_parts_held(passage, clues))
+        if held[-1] == wanted:
+            found = marks(passage, terms)
+            if found and _distinct(passage, found) >= wanted:
+                return _cut(passage, found)
+            break
+    held += [_parts_held(passage, clues) for passage in passages[len(held) :]]
+    candidates = sorted(
+        (-count, order, passage)
+        for order, (count, passage) in enumerate(zip(held, passages, strict=True))
+        if count
+    )
     best, best_marks, marked = None, [], 0
-    for _held, _order, passage in sorted(candidates):
+    for _held, _order, passage in candidates:
         found = marks(passage, terms)
         if not found:
             continue
         marked += 1
-        distinct = len({normalise(passage[start:end]) for start, end in found})
+        distinct = _distinct(passage, found)
         if best is None or distinct > best[0]:
             best, best_marks = (distinct, passage), found
             if distinct >= wanted:
                 break
         if marked == MARKED:
             break
-    if best is None:
-        return None
-    text = best[1]
+    return _cut(best[1], best_marks) if best is not None else None
+
+
+def _distinct(passage: str, found: list[tuple[int, int]]) -> int:
+    """How many different words the marks of a passage mark."""
+    return len({normalise(passage[start:end]) for start, end in found})
+
+
+def _cut(text: str, best_marks: list[tuple[int, int]]) -> SafeString:
+    """A passage cut to LENGTH around its first mark, escaped, its marks in <mark>."""
     start = max(0, best_marks[0][0] - LEAD)
     if start:  # begin at a word or sentence boundary when one is near
         boundary = re.search(r"[\s，。；：、,.;:]", text[start : best_marks[0][0]])
