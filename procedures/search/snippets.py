@@ -4,9 +4,9 @@ what they searched for, cut to a phone-sized length, with the matching words mar
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from html import escape  # Django's own escape() is this, behind a check for lazy text
 
 import opencc
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from procedures.search.analysis import HAN_RUN, TITLE, TOKEN, latin_terms, normalise
