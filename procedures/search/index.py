@@ -115,14 +115,21 @@ class SearchIndex:
                 counts.append(len(extra))
                 lengths[at] += NAME_WEIGHT * len(extra)
         term_numbers = np.frombuffer(numbers, dtype=np.int32)
-        grouped = np.argsort(term_numbers, kind="stable")
+        docs = np.repeat(np.frombuffer(owners, np.int32), np.frombuffer(counts, np.int32))
+        # Grouped by term, each term's guides in order; a guide holding a term both in its text
+        # and in its carrier's or region's name gets one posting with both weights, so that a
+        # term's postings name each guide once (_bm25 scores them without a dense count).
+        grouped = np.lexsort((docs, term_numbers))
+        term_numbers, docs = term_numbers[grouped], docs[grouped]
+        weights = np.frombuffer(weights, dtype=np.float32)[grouped]
+        first = np.ones(len(docs), bool)
+        first[1:] = (term_numbers[1:] != term_numbers[:-1]) | (docs[1:] != docs[:-1])
+        starts_of_postings = np.flatnonzero(first)
         index.vocabulary = vocabulary
-        index.starts = np.searchsorted(term_numbers[grouped], np.arange(len(vocabulary) + 1))
-        index.docs = np.repeat(np.frombuffer(owners, np.int32), np.frombuffer(counts, np.int32))[
-            grouped
-        ]
-        index.weights = np.frombuffer(weights, dtype=np.float32)[grouped]
-        del term_numbers, numbers, weights
+        index.docs = docs[first]
+        index.weights = np.add.reduceat(weights, starts_of_postings) if len(docs) else weights
+        index.starts = np.searchsorted(term_numbers[first], np.arange(len(vocabulary) + 1))
+        del term_numbers, numbers, weights, docs
         average = lengths.mean() or 1.0
         index.norms = 1 - B + B * lengths / average
         ranked = sorted(
@@ -184,10 +191,13 @@ class SearchIndex:
         if number is None:
             return None
         low, high = self.starts[number], self.starts[number + 1]
-        counts = np.bincount(self.docs[low:high], self.weights[low:high], minlength=self.size)
-        found = np.count_nonzero(counts)  # guides, not postings: a name and a text may share
+        docs, counts = self.docs[low:high], self.weights[low:high].astype(np.float64)
+        found = high - low  # each guide once (build)
         idf = math.log(1 + (self.size - found + 0.5) / (found + 0.5))
-        return idf * counts * (K1 + 1) / (counts + K1 * self.norms)
+        scores = np.zeros(self.size)
+        # Only the guides holding the term are computed: most terms are in few guides.
+        scores[docs] = idf * counts * (K1 + 1) / (counts + K1 * self.norms[docs])
+        return scores
 
     def _concept_scores(self, concept: Concept) -> np.ndarray:
         """Per position, the best score of the concept's alternatives (0: not found)."""
