@@ -5,8 +5,10 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from procedures.models import Publication
+from procedures.public import cards
 from procedures.publishing.rendering import render_stamp
 
 from .factories import full_guide
@@ -66,6 +68,17 @@ def test_a_card_made_by_other_code_is_rendered_again_on_lists(client, published)
     html = client.get("/en/guides/").content.decode()
     assert "older release" not in html
     assert "Stored guide" in html and "Current guide" in html
+
+
+def test_a_stale_card_replaced_while_its_page_is_read_is_left_out(published, monkeypatch):
+    """A card made by other code is read again with the whole publication; if that one was
+    replaced in between (a scheduled publication went live), the list leaves it out rather
+    than showing an empty card."""
+    _guide, publication = published
+    Publication.objects.filter(pk=publication.pk).update(rendered_stamp="older-release")
+    monkeypatch.setattr(cards, "listed_guides", lambda: Publication.objects.none())
+    with translation.override("en"):
+        assert cards.guide_cards([publication.pk]) == []
 
 
 def test_renaming_the_carrier_renders_its_guides_again(client, published):

@@ -102,18 +102,24 @@ def test_a_snippet_prefers_a_passage_holding_every_part_of_the_query():
 
 
 def test_a_snippet_takes_the_first_passage_that_marks_every_part():
-    """The first passage marking each part of the query is the snippet, before later ones
-    that hold the words too, and a word found only inside others ("end" in "attend") does
-    not make a passage hold it."""
+    """A word found only inside others ("end" in "attend") does not make a passage hold it:
+    the passage that marks both words is the snippet, not the first that holds "passport"."""
     passages = [
-        "Attend the store to cancel your number.",
-        "Bring your passport, then end the contract at the counter.",
-        "Your passport is needed to end the plan.",
+        "Attend the desk with your passport.",
+        "Attend again; bring your passport.",
+        "End the contract with your passport.",
     ]
     parts = [frozenset(analyse("passport")), frozenset(analyse("end"))]
     html = snippet(passages, parts)
-    assert html is not None and html.startswith("Bring your <mark>passport</mark>")
-    assert "<mark>end</mark>" in html
+    assert html is not None and html.startswith("<mark>End</mark> the contract")
+    assert "<mark>passport</mark>" in html
+
+
+def test_a_latin_word_right_after_chinese_is_marked():
+    """Chinese pages write "开通eSIM" without a space: the Latin word is still a word."""
+    passages = ["本指南说明如何开通eSIM。", "携带护照到门市办理。"]
+    html = snippet(passages, [frozenset(analyse("eSIM"))])
+    assert html is not None and "开通<mark>eSIM</mark>" in html
 
 
 def test_filter_counts_are_over_the_results(client, demo, no_page_cache):

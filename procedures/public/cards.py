@@ -73,7 +73,8 @@ def guide_cards(ids: list[int], *, passages: bool = False) -> list[ListedGuide]:
     if stale:
         for guide in listed_guides().filter(pk__in=stale):
             found[guide.pk].card = Card(guide)
-    return [found[pk] for pk in ids if pk in found]
+    # A stale guide the second query no longer found (replaced in between) is left out.
+    return [found[pk] for pk in ids if pk in found and found[pk].card is not None]
 
 
 PLACEHOLDER_TIME = datetime.datetime(1900, 1, 2, tzinfo=datetime.UTC)

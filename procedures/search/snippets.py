@@ -77,8 +77,10 @@ def _clues(terms: frozenset[str]) -> Clues:
     """The clues of a part of the query: its Chinese terms, in Traditional script too, without
     those that hold a shorter one (身份证 holds 身份: where the first is, so is the second), and
     its Latin terms at the start of a word (stems are mostly the start of their words; one
-    inside another word, "end" in "attend", marks nothing). One per part; a page's 20
-    snippets share it."""
+    inside another word, "end" in "attend", marks nothing). A Latin word may follow a Chinese
+    character directly ("开通esim"): only a letter or digit before a clue puts it inside a
+    word (a regex \\b would not, as Chinese characters are word characters). One per part; a
+    page's 20 snippets share it."""
     found = set(terms)
     found.update(_s2t().convert(term) for term in terms if HAN_RUN.search(term))
     found = {term for term in found if not term.startswith(TITLE)}
@@ -87,7 +89,7 @@ def _clues(terms: frozenset[str]) -> Clues:
     return Clues(
         chinese=tuple(sorted(t for t in chinese if not any(o != t and o in t for o in chinese))),
         latin=tuple(latin),
-        at_word_start=re.compile(r"\b(?:" + "|".join(map(re.escape, latin)) + ")")
+        at_word_start=re.compile(r"(?<![0-9a-z])(?:" + "|".join(map(re.escape, latin)) + ")")
         if latin
         else None,
     )

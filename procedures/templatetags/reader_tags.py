@@ -43,9 +43,10 @@ def constant(parser, token):
     one language (interface text, `{% url %}` without arguments, `{% static %}`), rendered the
     first time and then reused by the process. It sees only `site_name` and `html_lang`, never
     the request, so it cannot keep anything of one reader's visit; whatever else it names
-    renders empty. Templates are compiled once per process in production (the cached loader),
-    so the rendering lives as long as the code and its translations do; in development every
-    request compiles them again. Django's `{% cache %}` does the same through a cache server,
+    renders empty. Templates are compiled once per process (Django's cached loader), so the
+    rendering lives as long as the code and its translations do: in development, a changed
+    template is compiled again, but a recompiled translation shows in these parts only after
+    the server restarts. Django's `{% cache %}` does the same through a cache server,
     which costs more than rendering these parts. Raises TemplateSyntaxError for arguments."""
     if len(token.split_contents()) != 1:
         raise template.TemplateSyntaxError("{% constant %} takes no arguments.")
