@@ -26,6 +26,7 @@ from procedures.search.models import SearchDocument
 from procedures.search.query import Concept, parse
 
 K1, B = 1.2, 0.75
+DENSE_SHARE = 8  # _bm25 scores a term held by over 1/8 of the guides over all of them
 NAME_WEIGHT = 4.0  # carrier and region names: between a title word and a summary word
 COMPLETIONS = 20  # terms a word typed in part may stand for
 
@@ -191,11 +192,16 @@ class SearchIndex:
         if number is None:
             return None
         low, high = self.starts[number], self.starts[number + 1]
-        docs, counts = self.docs[low:high], self.weights[low:high].astype(np.float64)
+        docs, weights = self.docs[low:high], self.weights[low:high]
         found = high - low  # each guide once (build)
         idf = math.log(1 + (self.size - found + 0.5) / (found + 0.5))
+        if found * DENSE_SHARE > self.size:
+            # A term in many guides: one pass over every guide costs less than scattering.
+            counts = np.bincount(docs, weights, minlength=self.size)
+            return idf * counts * (K1 + 1) / (counts + K1 * self.norms)
+        # A term in few guides (most terms): only those guides are computed.
+        counts = weights.astype(np.float64)
         scores = np.zeros(self.size)
-        # Only the guides holding the term are computed: most terms are in few guides.
         scores[docs] = idf * counts * (K1 + 1) / (counts + K1 * self.norms[docs])
         return scores
 
