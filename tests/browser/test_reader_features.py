@@ -139,15 +139,22 @@ def test_guides_opened_or_saved_are_readable_with_the_network_cut(page, demo):
 def test_the_admin_is_never_kept_for_offline(page, demo):
     page.goto("/en/guides/macau-real-name-registration/")
     _wait_for_worker(page)
+    page.reload()  # now through the worker, which keeps the guide
     page.goto("/en/admin/login/")
+    # The worker stores pages after answering them: wait (up to 5 s) until something is kept,
+    # else an empty cache would pass for "no admin page kept" (it did, on a busy CI machine).
     kept = page.evaluate(
         """async () => {
-            const urls = [];
-            for (const name of await caches.keys()) {
-                const cache = await caches.open(name);
-                for (const request of await cache.keys()) urls.push(request.url);
+            for (let attempt = 0; attempt < 50; attempt++) {
+                const urls = [];
+                for (const name of await caches.keys()) {
+                    const cache = await caches.open(name);
+                    for (const request of await cache.keys()) urls.push(request.url);
+                }
+                if (urls.some((url) => url.includes("/guides/"))) return urls;
+                await new Promise((resolve) => setTimeout(resolve, 100));
             }
-            return urls;
+            return [];
         }"""
     )
     assert kept and not [url for url in kept if "/admin/" in url]
