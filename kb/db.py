@@ -1,6 +1,11 @@
 """Database helpers that are not about any one model."""
 
+import datetime
+
 from django.db import connections
+
+# A time no real value has, for a placeholder compared with a date-time field.
+PLACEHOLDER_TIME = datetime.datetime(1900, 1, 2, tzinfo=datetime.UTC)
 
 
 class PreparedQuery:
@@ -33,18 +38,19 @@ class PreparedQuery:
     def _prepare(self, name, value):
         return self.fields[name].get_db_prep_value(value, connections[self.using], prepared=False)
 
+    def _params(self, values: dict) -> list:
+        prepared = {name: self._prepare(name, value) for name, value in values.items()}
+        return [prepared[name] for name in self.slots]
+
     def first(self, **values):
         """The first row for these values, or None."""
-        prepared = {name: self._prepare(name, value) for name, value in values.items()}
-        params = [prepared[name] for name in self.slots]
-        return next(iter(self.model.objects.db_manager(self.using).raw(self.sql, params)), None)
+        raw = self.model.objects.db_manager(self.using).raw(self.sql, self._params(values))
+        return next(iter(raw), None)
 
     def rows(self, **values) -> list[dict]:
         """Every row for these values, as {column: value} with the names given to
         `values_list()`; values are as the database returns them (text, numbers)."""
-        prepared = {name: self._prepare(name, value) for name, value in values.items()}
-        params = [prepared[name] for name in self.slots]
         with connections[self.using].cursor() as cursor:
-            cursor.execute(self.sql, params)
+            cursor.execute(self.sql, self._params(values))
             names = [column[0] for column in cursor.description]
             return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

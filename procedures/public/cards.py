@@ -2,7 +2,6 @@
 search's passages) of a page of them, read in one query. The pages' selectors (selectors.py)
 decide which guides; this module reads them."""
 
-import datetime
 from dataclasses import dataclass
 from functools import cache
 
@@ -11,15 +10,12 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from kb.db import PreparedQuery
+from kb.db import PLACEHOLDER_TIME, PreparedQuery
 from procedures.models import Publication
 from procedures.publishing.rendering import Card, StoredCard, render_stamp
-from procedures.search.documents import passages_field
 from procedures.translations.texts import column
 
-RENDERED_BODIES = [
-    f"page__rendered_body_{code.replace('-', '_')}" for code, _ in settings.LANGUAGES
-]
+RENDERED_BODIES = ["page__" + column("rendered_body", code) for code, _ in settings.LANGUAGES]
 
 
 def live_guides() -> QuerySet[Publication]:
@@ -77,16 +73,13 @@ def guide_cards(ids: list[int], *, passages: bool = False) -> list[ListedGuide]:
     return [found[pk] for pk in ids if pk in found and found[pk].card is not None]
 
 
-PLACEHOLDER_TIME = datetime.datetime(1900, 1, 2, tzinfo=datetime.UTC)
-
-
 @cache
 def _cards_query(language: str, count: int, passages: bool, using: str) -> PreparedQuery:
     """The stored cards (and search passages) of `count` live publications in `language`."""
     names = [f"id{position}" for position in range(count)]
     columns = {"card": F("page__" + column("rendered_card", language))}
     if passages:
-        columns["passages"] = F("search_document__" + passages_field(language))
+        columns["passages"] = F("search_document__" + column("passages", language))
 
     def build(*, at, **ids):
         return (

@@ -109,11 +109,9 @@ def _count_marked(label) -> None:
         seen_marked(label)
 
 
-class SearchInput(forms.TextInput):
-    """`<input type="search">`, rendered in Python: Django renders an input through three
-    templates, which cost as much as the rest of the filter form."""
-
-    input_type = "search"
+class SearchInput(forms.SearchInput):
+    """Django's `<input type="search">`, rendered in Python: Django renders an input through
+    three templates, which cost as much as the rest of the filter form."""
 
     def render(self, name, value, attrs=None, renderer=None):
         attrs = self.build_attrs(self.attrs, attrs)

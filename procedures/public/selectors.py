@@ -17,15 +17,10 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from kb.db import PreparedQuery
+from kb.db import PLACEHOLDER_TIME, PreparedQuery
 from procedures.models import Carrier, Document, GuideRedirect, Procedure, Publication, Region
 from procedures.public import listing
-from procedures.public.cards import (
-    PLACEHOLDER_TIME,
-    ListedGuide,
-    guide_cards,
-    listed_publications,
-)
+from procedures.public.cards import ListedGuide, guide_cards, listed_publications
 from procedures.public.filters import FilterChoices, GuideFilter, filter_choices
 from procedures.publishing.pages import GuideView, PublishedGuidePage
 from procedures.publishing.snapshot import guide_snapshot

@@ -18,6 +18,7 @@ from tqdm import tqdm
 from procedures.models import PublicationPage
 from procedures.search.analysis import TITLE, analyse, surface_words
 from procedures.search.models import SearchDocument
+from procedures.translations.texts import column
 
 # Bump when analysis changes: every stored document is then analysed again on the next build.
 ANALYSER_VERSION = 3
@@ -102,13 +103,8 @@ def build_document(publication_id: int, content: dict) -> SearchDocument:
         weights=" ".join(f"{count:g}" for count in terms.values()),
         length=length,
         words=" ".join(sorted(words)),
-        **{passages_field(code): join_passages(texts) for code, texts in passages.items()},
+        **{column("passages", code): join_passages(texts) for code, texts in passages.items()},
     )
-
-
-def passages_field(language: str) -> str:
-    """The SearchDocument field holding a language's passages ("passages_zh_hans")."""
-    return "passages_" + language.replace("-", "_")
 
 
 def join_passages(passages: list[str]) -> str:

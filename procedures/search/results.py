@@ -19,7 +19,7 @@ class GuideSearch:
     snippets: dict[int, SafeString] = field(default_factory=dict)
 
     def attach(self, cards: list, *, popular: list) -> None:
-        """Give each card of the page (with its `passages`, see selectors.guide_cards) its
+        """Give each card of the page (with its `passages`, see cards.guide_cards) its
         snippet and keep the popular guides."""
         self.snippets = snippets(
             {card.pk: card.passages for card in cards},

@@ -177,7 +177,7 @@ def _cut(text: str, best_marks: list[tuple[int, int]]) -> SafeString:
 def snippets(passages: dict[int, str], parts: list[frozenset[str]]) -> dict[int, SafeString]:
     """{publication id: snippet} for the results shown. `passages`: {publication id: its
     passages in the page's language as stored (SearchDocument.passages_<language>, read with
-    the cards: selectors.guide_cards)}, so a snippet never needs its own language mark and
+    the cards: cards.guide_cards)}, so a snippet never needs its own language mark and
     costs no query. `parts`: the terms of each part of the query."""
     found = {}
     for pk, stored in passages.items():

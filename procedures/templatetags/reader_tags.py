@@ -58,7 +58,7 @@ def constant(parser, token):
 @register.simple_tag
 def card_items(guides) -> SafeString:
     """The items of a list of cards: `<li>card</li>` for each of `guides` (objects with a
-    `card`, as selectors.ListedGuide or a Publication; a search's result also has a `snippet`,
+    `card`, as cards.ListedGuide or a Publication; a search's result also has a `snippet`,
     shown under its card). Joined here rather than looped over in the template, where each
     card cost four template nodes: on a list page of 20 cards that was a third of its time."""
     items = []
