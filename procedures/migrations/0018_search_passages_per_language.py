@@ -11,35 +11,37 @@ def _joined(passages) -> str:
     return "\n".join(" ".join(str(passage).split("\n")) for passage in passages or [])
 
 
-def split_json(apps, schema_editor):
-    SearchDocument = apps.get_model("procedures", "SearchDocument")
+def _rewrite(documents, change, fields: list[str]) -> None:
+    """`change(document)` for each of `documents`, saved BATCH at a time."""
     batch = []
-    for document in SearchDocument.objects.only("pk", "passages").iterator(chunk_size=BATCH):
+    for document in documents.iterator(chunk_size=BATCH):
+        change(document)
+        batch.append(document)
+        if len(batch) == BATCH:
+            documents.model.objects.bulk_update(batch, fields)
+            batch = []
+    if batch:
+        documents.model.objects.bulk_update(batch, fields)
+
+
+def split_json(apps, schema_editor):
+    def split(document):
         stored = document.passages if isinstance(document.passages, dict) else {}
         for language, field in LANGUAGES.items():
             setattr(document, field, _joined(stored.get(language)))
-        batch.append(document)
-        if len(batch) == BATCH:
-            SearchDocument.objects.bulk_update(batch, list(LANGUAGES.values()))
-            batch = []
-    if batch:
-        SearchDocument.objects.bulk_update(batch, list(LANGUAGES.values()))
+
+    documents = apps.get_model("procedures", "SearchDocument").objects.only("pk", "passages")
+    _rewrite(documents, split, list(LANGUAGES.values()))
 
 
 def join_json(apps, schema_editor):
-    SearchDocument = apps.get_model("procedures", "SearchDocument")
-    batch = []
-    for document in SearchDocument.objects.iterator(chunk_size=BATCH):
+    def join(document):
         document.passages = {
             language: [line for line in getattr(document, field).split("\n") if line]
             for language, field in LANGUAGES.items()
         }
-        batch.append(document)
-        if len(batch) == BATCH:
-            SearchDocument.objects.bulk_update(batch, ["passages"])
-            batch = []
-    if batch:
-        SearchDocument.objects.bulk_update(batch, ["passages"])
+
+    _rewrite(apps.get_model("procedures", "SearchDocument").objects.all(), join, ["passages"])
 
 
 class Migration(migrations.Migration):
