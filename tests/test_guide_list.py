@@ -4,8 +4,12 @@ and bad input that never breaks the page."""
 import re
 
 import pytest
+from django.http import QueryDict
+from django.utils import translation
 
 from procedures.models import Procedure
+from procedures.public import selectors
+from procedures.templatetags import reader_tags
 
 from .factories import (
     CarrierFactory,
@@ -149,6 +153,28 @@ def test_a_refused_filter_is_described_by_its_error(client, catalogue):
     error = re.search(rf'<p class="field-error" id="{described_by}">(.*?)</p>', html)
     assert error is not None, described_by
     assert "atlantis is not one of the available choices" in error.group(1)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "region=macau&carrier=ctm&kind=real-name&sim=esim&channel=online&document=passport",
+        "q=%3Cb%3E%22x%22%26y&region=atlantis&sim=none",
+        "carrier=three-macau&q=%E5%AE%9E%E5%90%8D",
+    ],
+)
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_filter_fields_show_what_djangos_bound_fields_show(catalogue, language, query):
+    """Plain fields are rendered without Django's BoundField (reader_tags._field_html): the
+    markup must be what the BoundField would give, values, selected options, counts, errors
+    and escaping included."""
+    with translation.override(language):
+        form = selectors.guide_list(params=QueryDict(query)).form
+        fast = reader_tags.filter_fields(form)
+        slow = "".join(reader_tags._bound_field_html(form[name]) for name in form.fields)
+    assert fast == slow
+    assert fast.count('<div class="field') == 7
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ import yaml
 
 from procedures.models import Publication
 from procedures.search.analysis import analyse
+from procedures.search.documents import join_passages
 from procedures.search.snippets import snippet
 
 from .reading import cards
@@ -89,7 +90,7 @@ def test_a_snippet_is_found_past_passages_where_the_word_is_only_inside_others()
     nothing and must not use up the passages looked at."""
     passages = [f"Step {n}: scan the eSIM QR code." for n in range(5)]
     passages.append("Put the SIM card in the tray.")
-    html = snippet(passages, [frozenset(analyse("SIM"))])
+    html = snippet(join_passages(passages), [frozenset(analyse("SIM"))])
     assert html is not None and "<mark>SIM</mark>" in html
 
 
@@ -97,7 +98,9 @@ def test_a_snippet_prefers_a_passage_holding_every_part_of_the_query():
     """A part read as several terms (character pairs, both scripts) counts once: passages with
     only "实名登记" do not come before the one that also names Macau."""
     passages = ["实名登记需要带证件。", "实名登记可以在网上办。", "澳门的实名登记在门市办理。"]
-    html = snippet(passages, [frozenset(analyse("实名登记")), frozenset(analyse("澳门"))])
+    html = snippet(
+        join_passages(passages), [frozenset(analyse("实名登记")), frozenset(analyse("澳门"))]
+    )
     assert html is not None and "<mark>澳门</mark>" in html
 
 
@@ -110,7 +113,7 @@ def test_a_snippet_takes_the_first_passage_that_marks_every_part():
         "End the contract with your passport.",
     ]
     parts = [frozenset(analyse("passport")), frozenset(analyse("end"))]
-    html = snippet(passages, parts)
+    html = snippet(join_passages(passages), parts)
     assert html is not None and html.startswith("<mark>End</mark> the contract")
     assert "<mark>passport</mark>" in html
 
@@ -118,7 +121,7 @@ def test_a_snippet_takes_the_first_passage_that_marks_every_part():
 def test_a_latin_word_right_after_chinese_is_marked():
     """Chinese pages write "开通eSIM" without a space: the Latin word is still a word."""
     passages = ["本指南说明如何开通eSIM。", "携带护照到门市办理。"]
-    html = snippet(passages, [frozenset(analyse("eSIM"))])
+    html = snippet(join_passages(passages), [frozenset(analyse("eSIM"))])
     assert html is not None and "开通<mark>eSIM</mark>" in html
 
 

@@ -3,9 +3,10 @@
 Built next to the list index (procedures/public/listing.py) and with the same positions (one per
 live guide, in display order), so a search's matches are a bitset that combines with the filters
 and their counts. Postings are numpy arrays grouped by term (guide positions as 32-bit
-integers, weighted counts as 32-bit floats: 8 bytes a posting), and scoring works on whole
-vectors, so a query costs about the same at 100 or 10,000 guides; carrier and region names
-with their aliases are added from their tables at build time.
+integers, and each guide's BM25 for the term but its idf as 32-bit floats: 8 bytes a
+posting), and scoring works on whole vectors, so a query costs about the same at 100 or
+10,000 guides; carrier and region names with their aliases are added from their tables at
+build time.
 
 Ranking: BM25 (Robertson & Zaragoza, "The Probabilistic Relevance Framework: BM25 and Beyond",
 2009) over weighted term counts, a simple form of BM25F, with k1 = 1.2 and b = 0.75; ties go
@@ -26,7 +27,6 @@ from procedures.search.models import SearchDocument
 from procedures.search.query import Concept, parse
 
 K1, B = 1.2, 0.75
-DENSE_SHARE = 8  # _bm25 scores a term held by over 1/8 of the guides over all of them
 NAME_WEIGHT = 4.0  # carrier and region names: between a title word and a summary word
 COMPLETIONS = 20  # terms a word typed in part may stand for
 
@@ -53,11 +53,12 @@ class Results:
 class SearchIndex:
     size: int
     vocabulary: dict[str, int] = field(default_factory=dict)  # term → number
-    # Postings of term t: positions docs[starts[t]:starts[t + 1]], weights alike.
+    # Postings of term t: positions docs[starts[t]:starts[t + 1]], impacts alike: the BM25 of
+    # the term in that guide without the term's idf (known only once the index is whole),
+    # tf·(k1 + 1) / (tf + k1·(1 - b + b·length / mean length)), tf its weighted count.
     starts: np.ndarray = field(default_factory=lambda: np.zeros(1, np.int64))
     docs: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
-    weights: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
-    norms: np.ndarray = field(default_factory=lambda: np.ones(0))  # 1 - b + b * length / mean
+    impacts: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
     order: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))  # tie-break rank
     words: frozenset = frozenset()  # Latin words as written, 5+ letters
     _deletions: dict | None = None
@@ -128,11 +129,12 @@ class SearchIndex:
         starts_of_postings = np.flatnonzero(first)
         index.vocabulary = vocabulary
         index.docs = docs[first]
-        index.weights = np.add.reduceat(weights, starts_of_postings) if len(docs) else weights
+        counts = np.add.reduceat(weights, starts_of_postings) if len(docs) else weights
         index.starts = np.searchsorted(term_numbers[first], np.arange(len(vocabulary) + 1))
         del term_numbers, numbers, weights, docs
-        average = lengths.mean() or 1.0
-        index.norms = 1 - B + B * lengths / average
+        norms = (1 - B + B * lengths / (lengths.mean() or 1.0))[index.docs]
+        index.impacts = (counts * (K1 + 1) / (counts + K1 * norms)).astype(np.float32)
+        del counts, norms
         ranked = sorted(
             range(len(rows)),
             key=lambda at: (not rows[at][3], -(rows[at][4].toordinal() if rows[at][4] else 0), at),
@@ -186,44 +188,45 @@ class SearchIndex:
 
     # --- searching ----------------------------------------------------------------------------
 
-    def _bm25(self, term: str) -> np.ndarray | None:
-        """BM25 of `term` for every position (0 where absent), or None if no guide has it."""
+    def _postings(self, term: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """The positions of the guides holding `term` (each once, in order) and the term's
+        BM25 in each; None if no guide has it."""
         number = self.vocabulary.get(term)
         if number is None:
             return None
         low, high = self.starts[number], self.starts[number + 1]
-        docs, weights = self.docs[low:high], self.weights[low:high]
-        found = high - low  # each guide once (build)
+        found = high - low
         idf = math.log(1 + (self.size - found + 0.5) / (found + 0.5))
-        if found * DENSE_SHARE > self.size:
-            # A term in many guides: one pass over every guide costs less than scattering.
-            counts = np.bincount(docs, weights, minlength=self.size)
-            return idf * counts * (K1 + 1) / (counts + K1 * self.norms)
-        # A term in few guides (most terms): only those guides are computed.
-        counts = weights.astype(np.float64)
-        scores = np.zeros(self.size)
-        scores[docs] = idf * counts * (K1 + 1) / (counts + K1 * self.norms[docs])
-        return scores
+        return self.docs[low:high], self.impacts[low:high] * idf
 
     def _concept_scores(self, concept: Concept) -> np.ndarray:
-        """Per position, the best score of the concept's alternatives (0: not found)."""
+        """Per position, the best score of the concept's alternatives (0: not found).
+
+        An alternative's score sums its terms' BM25, in the title too (a simple BM25F: the
+        title's own BM25 is added) and of its bonus terms (a whole Chinese word beyond its
+        character pairs, so a phrase ranks above its parts), in one weighted count over the
+        postings of them all; it counts for the guides holding every required term."""
         best = np.zeros(self.size)
         for alternative in concept.alternatives:
-            scored = [self._bm25(term) for term in alternative.required]
-            if not scored or any(vector is None for vector in scored):
+            required = [self._postings(term) for term in alternative.required]
+            if not required or None in required:
                 continue
-            found = np.logical_and.reduce([vector > 0 for vector in scored])
-            if not found.any():
-                continue
-            total = np.sum(scored, axis=0)
-            # In the title too: the title's own BM25 is added (a simple BM25F, title field).
-            extras = [self._bm25(TITLE + term) for term in alternative.required]
-            # A whole Chinese word, beyond its character pairs, ranks a phrase above its parts.
-            extras += [self._bm25(term) for term in alternative.bonus]
-            for vector in extras:
-                if vector is not None:
-                    total += vector
-            np.maximum(best, np.where(found, total * alternative.weight, 0.0), out=best)
+            if len(required) == 1:
+                holders = required[0][0]
+            else:
+                held = np.bincount(np.concatenate([docs for docs, _ in required]))
+                holders = np.flatnonzero(held == len(required))
+                if not len(holders):
+                    continue
+            extras = [self._postings(TITLE + term) for term in alternative.required]
+            extras += [self._postings(term) for term in alternative.bonus]
+            scored = required + [postings for postings in extras if postings is not None]
+            total = np.bincount(
+                np.concatenate([docs for docs, _ in scored]),
+                np.concatenate([scores for _, scores in scored]),
+                minlength=self.size,
+            )
+            best[holders] = np.maximum(best[holders], total[holders] * alternative.weight)
         return best
 
     def search(self, query: str) -> Results:

@@ -9,7 +9,7 @@ from html import escape  # Django's own escape() is this, behind a check for laz
 import opencc
 from django.utils.safestring import SafeString, mark_safe
 
-from procedures.search.analysis import HAN_RUN, TITLE, TOKEN, latin_terms, normalise
+from procedures.search.analysis import HAN_RUN, TITLE, latin_terms, normalise
 from procedures.search.documents import split_passages
 
 LENGTH = 160  # characters shown: about three lines on a phone
@@ -18,30 +18,24 @@ MAX_PASSAGES = 60  # a guide's first passages: summary, steps, then FAQs and not
 MARKED = 2  # passages that marked something, per guide, before the best of them is taken
 
 
-def marks(text: str, terms: set[str]) -> list[tuple[int, int]]:
+def marks(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
     """Character spans of `text` that match search `terms` (Latin words whose stem is a term,
     Chinese character pairs or words that are terms), merged and in order."""
     normal = normalise(text)
     if len(normal) != len(text):  # normalising changed the length: positions would not match
         return []
+    words, chinese = _marking(terms)
     spans = []
-    # A stem begins with the letter its word begins with: a plain Latin word starting with
-    # none of the terms' first letters cannot match (hyphenated words are looked at whole).
-    firsts = {term[0] for term in terms if term.isascii()}
-    # Chinese terms of two to four characters, found wherever they occur in a run.
-    chinese = [term for term in terms if 2 <= len(term) <= 4 and HAN_RUN.fullmatch(term)]
-    for match in TOKEN.finditer(normal):
-        token, start = match.group(), match.start()
-        if token[0] < "\u3400":  # Latin: letters and digits
-            maybe = token[0] in firsts or not token.isalnum()
-            if maybe and not terms.isdisjoint(latin_terms(token)):
-                spans.append((start, match.end()))
-            continue
-        for term in chinese:
-            at = token.find(term)
-            while at != -1:
-                spans.append((start + at, start + at + len(term)))
-                at = token.find(term, at + 1)
+    if words is not None:
+        for match in words.finditer(normal):
+            if not terms.isdisjoint(latin_terms(match.group())):
+                spans.append(match.span())
+    # Chinese terms are found wherever they occur: always inside a run of Chinese characters.
+    for term in chinese:
+        at = normal.find(term)
+        while at != -1:
+            spans.append((at, at + len(term)))
+            at = normal.find(term, at + 1)
     spans.sort()
     merged: list[list[int]] = []
     for start, end in spans:
@@ -52,6 +46,24 @@ def marks(text: str, terms: set[str]) -> list[tuple[int, int]]:
     return [(start, end) for start, end in merged]
 
 
+@lru_cache(maxsize=256)
+def _marking(terms: frozenset[str]) -> tuple[re.Pattern | None, tuple[str, ...]]:
+    """What `marks` looks for: a pattern of the Latin words (as TOKEN finds them) that may
+    stand for a term, and the Chinese terms of two to four characters. A stem begins with the
+    letter its word begins with, so a plain word starting with none of the terms' first
+    letters cannot match and is not even looked at; hyphenated words are looked at whole
+    ("real-name" holds "name"). None: no Latin term."""
+    firsts = sorted({term[0] for term in terms if term.isascii() and term})
+    chinese = tuple(sorted(t for t in terms if 2 <= len(t) <= 4 and HAN_RUN.fullmatch(t)))
+    if not firsts:
+        return None, chinese
+    starting = "".join(map(re.escape, firsts))
+    word = (
+        rf"(?<![0-9a-z])(?:[{starting}][0-9a-z]*(?:[-'’][0-9a-z]+)*|[0-9a-z]+(?:[-'’][0-9a-z]+)+)"
+    )
+    return re.compile(word), chinese
+
+
 @cache
 def _s2t() -> opencc.OpenCC:
     return opencc.OpenCC("s2t")
@@ -59,50 +71,73 @@ def _s2t() -> opencc.OpenCC:
 
 @dataclass(frozen=True)
 class Clues:
-    """What a passage (lower case) must hold to be worth marking for a part of the query."""
+    """What a passage (lower case) must hold to be worth marking for a part of the query:
+    a `chinese` clue anywhere, or a `latin` one at the start of a word."""
 
-    chinese: tuple[str, ...]  # found anywhere
-    latin: tuple[str, ...]  # found at the start of a word (`at_word_start`)
-    at_word_start: re.Pattern | None
+    chinese: tuple[str, ...]
+    latin: tuple[str, ...]
 
-    def held_by(self, text: str) -> bool:
-        if any(map(text.__contains__, self.chinese)):
+    def held_by(self, line: str) -> bool:
+        """Whether a passage (lower case) holds one of these clues."""
+        if any(map(line.__contains__, self.chinese)):
             return True
-        # The pattern only where a plain search found a Latin clue: it costs ten times more.
-        return any(map(text.__contains__, self.latin)) and bool(self.at_word_start.search(text))
+        for clue in self.latin:  # str.find, as a regex lookbehind costs ten times more
+            at = line.find(clue)
+            while at > 0 and line[at - 1] in WORD_CHARACTERS:
+                at = line.find(clue, at + 1)  # inside a word: not this one
+            if at != -1:
+                return True
+        return False
+
+
+# A Latin clue preceded by one of these is inside a word ("end" in "attend"); anything else,
+# a Chinese character included ("开通esim"), starts one (a regex \b would not say so: Chinese
+# characters are word characters).
+WORD_CHARACTERS = frozenset("0123456789abcdefghijklmnopqrstuvwxyz")
 
 
 @lru_cache(maxsize=256)
 def _clues(terms: frozenset[str]) -> Clues:
     """The clues of a part of the query: its Chinese terms, in Traditional script too, without
     those that hold a shorter one (身份证 holds 身份: where the first is, so is the second), and
-    its Latin terms at the start of a word (stems are mostly the start of their words; one
-    inside another word, "end" in "attend", marks nothing). A Latin word may follow a Chinese
-    character directly ("开通esim"): only a letter or digit before a clue puts it inside a
-    word (a regex \\b would not, as Chinese characters are word characters). One per part; a
-    page's 20 snippets share it."""
+    its Latin terms, found at the start of a word (stems are mostly the start of their words;
+    one inside another word, "end" in "attend", marks nothing). One per part; a page's 20
+    snippets share it."""
     found = set(terms)
     found.update(_s2t().convert(term) for term in terms if HAN_RUN.search(term))
     found = {term for term in found if not term.startswith(TITLE)}
     chinese = {term for term in found if HAN_RUN.search(term)}
-    latin = sorted(found - chinese, key=len, reverse=True)
     return Clues(
         chinese=tuple(sorted(t for t in chinese if not any(o != t and o in t for o in chinese))),
-        latin=tuple(latin),
-        at_word_start=re.compile(r"(?<![0-9a-z])(?:" + "|".join(map(re.escape, latin)) + ")")
-        if latin
-        else None,
+        latin=tuple(sorted(found - chinese)),
     )
 
 
-def _parts_held(passage: str, clues: list[Clues]) -> int:
-    """How many parts of the query (their `clues`) a passage seems to hold."""
-    text = passage.lower()
-    return sum(part.held_by(text) for part in clues)
+def _candidates(passages: list[str], parts: list[Clues]):
+    """Numbers of `passages` in order of how many `parts` they seem to hold, the first of
+    equals first. The first passage holding every part comes as soon as it is found (most
+    guides name what was searched for in their summary or first steps); the rest only if
+    asked for."""
+    if not parts:
+        return
+    wanted, held = len(parts), []
+    for passage in passages:
+        line = passage.lower()
+        held.append(sum(part.held_by(line) for part in parts))
+        if held[-1] == wanted:
+            yield len(held) - 1
+            break
+    every = len(held) - 1 if held and held[-1] == wanted else None
+    for passage in passages[len(held) :]:
+        line = passage.lower()
+        held.append(sum(part.held_by(line) for part in parts))
+    order = sorted((-count, number) for number, count in enumerate(held) if count)
+    yield from (number for _count, number in order if number != every)
 
 
-def snippet(passages: list[str], parts: list[frozenset[str]]) -> SafeString | None:
-    """The best passage as HTML (escaped, matches in <mark>), or None when none matches.
+def snippet(stored: str, parts: list[frozenset[str]]) -> SafeString | None:
+    """The best passage of a guide as HTML (escaped, matches in <mark>), or None when none
+    matches. `stored`: the guide's passages as stored, one per line (documents.join_passages).
 
     `parts` are the terms of each part of the query (results.Results.concepts). Passages are
     looked at in order of how many parts they seem to hold (a clue of the part occurs in them,
@@ -110,30 +145,14 @@ def snippet(passages: list[str], parts: list[frozenset[str]]) -> SafeString | No
     different words as the query has parts, or MARKED passages have marked something: a clue
     inside another word ("sim" in "esim") marks nothing, so such passages do not count.
 
-    The first passage that seems to hold every part comes first in that order: when it marks
-    a word for each part, it is the snippet and the passages after it are not read (most
-    guides name what was searched for in their summary or first steps). A page of 20 long
-    guides costs about half a millisecond."""
+    Mostly only the first passages are read (_candidates): a page of 20 long guides costs a
+    few tenths of a millisecond."""
     terms = frozenset().union(*parts)
     wanted = len(parts)
-    passages = passages[:MAX_PASSAGES]
-    clues = [_clues(part) for part in parts]
-    held = []
-    for passage in passages:
-        held.append(_parts_held(passage, clues))
-        if held[-1] == wanted:
-            found = marks(passage, terms)
-            if found and _distinct(passage, found) >= wanted:
-                return _cut(passage, found)
-            break
-    held += [_parts_held(passage, clues) for passage in passages[len(held) :]]
-    candidates = sorted(
-        (-count, order, passage)
-        for order, (count, passage) in enumerate(zip(held, passages, strict=True))
-        if count
-    )
+    passages = split_passages(stored)[:MAX_PASSAGES]
     best, best_marks, marked = None, [], 0
-    for _held, _order, passage in candidates:
+    for line in _candidates(passages, [_clues(part) for part in parts]):
+        passage = passages[line]
         found = marks(passage, terms)
         if not found:
             continue
@@ -181,7 +200,7 @@ def snippets(passages: dict[int, str], parts: list[frozenset[str]]) -> dict[int,
     costs no query. `parts`: the terms of each part of the query."""
     found = {}
     for pk, stored in passages.items():
-        html = snippet(split_passages(stored), parts)
+        html = snippet(stored, parts)
         if html:
             found[pk] = html
     return found

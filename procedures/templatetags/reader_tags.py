@@ -3,6 +3,7 @@ cards, the guide list's filter fields and active filters (as removable chips), a
 as structured data (schema.org BreadcrumbList)."""
 
 import json
+from functools import partial
 
 from django import template
 from django.conf import settings
@@ -79,26 +80,61 @@ def filter_fields(form) -> SafeString:
     `<div class="field">` with its label and, when the reader's value was not valid, its
     error, which the field names as its description (so a screen reader reads it). Built
     here rather than in a template loop, which cost more than the rest of the form."""
-    items = []
-    for field in form:
-        field_id = field.id_for_label
-        error = ""
-        if field.errors:
-            # The id Django's widget names in its aria-describedby (BoundField.build_widget_attrs).
-            error = format_html(
-                '<p class="field-error" id="{}_error">{}</p>', field.auto_id, " ".join(field.errors)
-            )
-        items.append(
-            format_html(
-                '<div class="field{}"><label for="{}">{}</label>{}{}</div>',
-                " has-error" if field.errors else "",
-                field_id,
-                field.label,
-                error,
-                field,
-            )
+    return mark_safe("".join(map(partial(_field_html, form), form.fields)))  # noqa: S308
+
+
+def _field_html(form, name: str) -> str:
+    """One field as `filter_fields` shows it. A plain field (valid, optional, without help
+    text) is rendered from its label's markup, kept per language, and its widget alone: what
+    Django's BoundField would add to it is nothing, and working that out cost more than the
+    rest of the filter form (tests/test_guide_list.py compares both ways)."""
+    field = form.fields[name]
+    widget = field.widget
+    plain = (
+        form.is_bound
+        and form.prefix is None
+        and name not in form.errors
+        and field.label is not None
+        and not (field.required or field.disabled or field.help_text or field.localize)
+        and not widget.is_hidden
+        and "id" not in widget.attrs
+        and "aria-describedby" not in widget.attrs
+    )
+    if not plain:
+        return _bound_field_html(form[name])
+    auto_id = form.auto_id % name if "%s" in str(form.auto_id) else None
+    if auto_id is None:
+        return _bound_field_html(form[name])
+    key = (name, auto_id, get_language())
+    head = _FIELD_HEADS.get(key)
+    if head is None:
+        head = _FIELD_HEADS[key] = format_html(
+            '<div class="field"><label for="{}">{}</label>',
+            widget.id_for_label(auto_id),
+            field.label,
         )
-    return mark_safe("".join(items))  # noqa: S308 - every piece escaped by format_html
+    value = widget.value_from_datadict(form.data, form.files, name)
+    return head + widget.render(name, value, {"id": auto_id}, form.renderer) + "</div>"
+
+
+_FIELD_HEADS: dict[tuple[str, str, str], str] = {}  # (field, id, language) → escaped markup
+
+
+def _bound_field_html(field) -> str:
+    error = ""
+    if field.errors:
+        # The id Django's widget names in its aria-describedby (BoundField.build_widget_attrs).
+        error = format_html(
+            '<p class="field-error" id="{}_error">{}</p>', field.auto_id, " ".join(field.errors)
+        )
+    return format_html(
+        '<div class="field{}"><label for="{}">{}</label>{}{}</div>',
+        " has-error" if field.errors else "",
+        field.id_for_label,
+        field.label,
+        error,
+        field,
+    )
 
 
 @register.simple_tag(takes_context=True)

@@ -1,0 +1,82 @@
+"""Snippets find and mark what the straightforward reading would, for any text and query
+(procedures/search/snippets.py reads less of each guide to be fast: these tests hold it to the
+plain rule)."""
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from procedures.search.analysis import HAN_RUN, TOKEN, latin_terms, normalise
+from procedures.search.snippets import _candidates, _clues, marks
+
+WORDS = ["end", "attend", "ending", "real-name", "name", "esim", "sim", "3g", "id", "apply"]
+HAN = ["注销", "註銷", "证件", "實名", "实名登记", "澳门", "开通"]
+text_pieces = st.sampled_from(WORDS + HAN + [" ", "-", "'", "。", "E", "İ", "\n", "開通eSIM"])
+texts = st.lists(text_pieces, max_size=30).map("".join)
+queries = st.lists(st.sampled_from(WORDS + HAN), min_size=1, max_size=3)
+
+
+def reference_marks(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
+    """Every token of the text read in turn: a Latin word marked when one of its terms is
+    searched for, a Chinese term wherever it occurs."""
+    normal = normalise(text)
+    if len(normal) != len(text):
+        return []
+    spans = []
+    for match in TOKEN.finditer(normal):
+        token = match.group()
+        if token[0] < "\u3400":
+            if not terms.isdisjoint(latin_terms(token)):
+                spans.append(match.span())
+            continue
+        for term in terms:
+            if 2 <= len(term) <= 4 and HAN_RUN.fullmatch(term):
+                at = token.find(term)
+                while at != -1:
+                    spans.append((match.start() + at, match.start() + at + len(term)))
+                    at = token.find(term, at + 1)
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(start, end) for start, end in merged]
+
+
+def query_parts(words: list[str]) -> list[frozenset[str]]:
+    parts = []
+    for word in words:
+        terms = latin_terms(word) if word.isascii() else (normalise(word),)
+        parts.append(frozenset(terms))
+    return parts
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts, queries)
+def test_marks_are_those_of_reading_every_word(text, words):
+    terms = frozenset().union(*query_parts(words))
+    assert marks(text, terms) == reference_marks(text, terms)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(texts, max_size=8), queries)
+def test_passages_are_tried_by_how_many_parts_they_hold_then_in_order(passages, words):
+    clues = [_clues(part) for part in query_parts(words)]
+    held = [sum(part.held_by(passage.lower()) for part in clues) for passage in passages]
+    expected = sorted((n for n, count in enumerate(held) if count), key=lambda n: (-held[n], n))
+    assert list(_candidates(passages, clues)) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts, queries)
+def test_a_latin_clue_counts_only_at_the_start_of_a_word(text, words):
+    line = text.lower()
+    for part in query_parts(words):
+        clues = _clues(part)
+        starts = re.compile(r"(?<![0-9a-z])(?:" + "|".join(map(re.escape, clues.latin)) + ")")
+        expected = any(clue in line for clue in clues.chinese) or bool(
+            clues.latin and starts.search(line)
+        )
+        assert clues.held_by(line) == expected
