@@ -3,13 +3,14 @@ language the site speaks."""
 
 from dataclasses import dataclass
 from functools import lru_cache
+from html import escape  # Django's escape() is this, behind a check for lazy text
 from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils.encoding import escape_uri_path
-from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, override
 
 # BCP 47 tags for <html lang> and hreflang (Django's codes are lower case).
@@ -39,8 +40,12 @@ def current_url(request: HttpRequest) -> str:
     Latin-1 characters and the link would search for mojibake. `request.GET` holds the text
     the reader meant, for raw and percent-encoded input alike. Returns e.g. `/en/guides/?q=%E5…`.
     """
-    query = request.GET.urlencode()
-    return escape_uri_path(request.path) + ("?" + query if query else "")
+    cached = getattr(request, "_current_url", None)
+    if cached is None:
+        query = request.GET.urlencode()
+        cached = escape_uri_path(request.path) + ("?" + query if query else "")
+        request._current_url = cached  # the switcher, the <head> and x-default all use it
+    return cached
 
 
 def language_links(request: HttpRequest) -> list[LanguageLink]:
@@ -49,12 +54,12 @@ def language_links(request: HttpRequest) -> list[LanguageLink]:
     cached = getattr(request, "_language_links", None)
     if cached is not None:
         return cached
-    parts = urlsplit(current_url(request))
+    _path, mark, query = current_url(request).partition("?")
     current = get_language()
     links = []
     for code, name, path in _paths_in_languages(request.path):
         # A page that does not exist (404) has no translation: its language's home instead.
-        url = urlunsplit(parts._replace(path=path)) if path else f"/{code}/"
+        url = path + mark + query if path else f"/{code}/"
         links.append(LanguageLink(code, name, url, html_lang(code), code == current))
     request._language_links = links
     return links
@@ -81,21 +86,21 @@ def _paths_in_languages(path: str) -> tuple[tuple[str, str, str | None], ...]:
     return tuple(paths)
 
 
-def alternate_links(request: HttpRequest) -> str:
+def alternate_links(request: HttpRequest) -> SafeString:
     """<link rel="canonical">, and <link rel="alternate" hreflang> for every language plus
     x-default, all built from the decoded query (see `current_url`)."""
-    origin = f"{request.scheme}://{request.get_host()}"
+    origin = escape(f"{request.scheme}://{request.get_host()}")
     available = getattr(request, "hreflang_languages", None)
     everything = language_links(request)
-    links = [link for link in everything if available is None or link.code in available]
     current = next((link for link in everything if link.is_current), everything[0])
-    canonical = format_html('<link rel="canonical" href="{}{}">\n  ', origin, current.url)
-    return canonical + format_html_join(
-        "\n  ",
-        '<link rel="alternate" hreflang="{}" href="{}{}">',
-        [(link.html_lang, origin, link.url) for link in links]
-        + [("x-default", origin, unprefixed(current_url(request)))],
-    )
+    links = [f'<link rel="canonical" href="{origin}{escape(current.url)}">']
+    for link in everything:
+        if available is None or link.code in available:
+            hreflang, url = escape(link.html_lang), escape(link.url)
+            links.append(f'<link rel="alternate" hreflang="{hreflang}" href="{origin}{url}">')
+    default = escape(unprefixed(current_url(request)))
+    links.append(f'<link rel="alternate" hreflang="x-default" href="{origin}{default}">')
+    return mark_safe("\n  ".join(links))  # noqa: S308 - every value escaped above
 
 
 def unprefixed(url: str) -> str:

@@ -4,11 +4,16 @@ and bad input that never breaks the page."""
 import re
 
 import pytest
+from django.forms.utils import flatatt
 from django.http import QueryDict
 from django.utils import translation
+from django.utils.safestring import mark_safe
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from procedures.models import Procedure
 from procedures.public import selectors
+from procedures.public.filters import attributes
 from procedures.templatetags import reader_tags
 
 from .factories import (
@@ -261,3 +266,19 @@ def test_a_carrier_includes_the_guides_for_every_operator_of_its_region(client, 
     assert "3 guides" in client.get("/en/").content.decode()
     feed = client.get("/en/feeds/carriers/ctm.atom").content.decode()
     assert "Macau rules" in feed and "HK rules" not in feed
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(["id", "name", "aria-invalid", "data-x", "required", "disabled"]),
+        st.one_of(
+            st.none(),
+            st.booleans(),
+            st.text(max_size=8),
+            st.text(max_size=8).map(mark_safe),
+        ),
+    )
+)
+def test_filter_attributes_are_written_as_djangos_flatatt_writes_them(attrs):
+    assert attributes(attrs) == flatatt(attrs)

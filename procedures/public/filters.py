@@ -7,8 +7,7 @@ from dataclasses import dataclass, field
 
 import django_filters
 from django import forms
-from django.forms.utils import flatatt
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -42,15 +41,34 @@ class OptionGroup:
     options: list[Option]
 
 
+def attributes(attrs: dict) -> str:
+    """HTML attributes as Django's flatatt() writes them (name="value" pairs sorted by name,
+    then the true boolean ones, False and None left out, values escaped unless marked safe),
+    without its per-value formatting: a list page writes eight of these."""
+    pairs, flags = [], []
+    for name, value in attrs.items():
+        if isinstance(value, bool):
+            if value:
+                flags.append(name)
+        elif value is not None:
+            pairs.append((name, value))
+    return "".join(
+        [f' {escape(name)}="{conditional_escape(value)}"' for name, value in sorted(pairs)]
+        + [f" {escape(name)}" for name in sorted(flags)]
+    )
+
+
 def option_markup(choices) -> list[OptionGroup]:
     """A field's choices as escaped pieces of <option> markup, made once per language and guide
     index (FilterChoices.markup), so that showing a list page only joins strings."""
 
     def option(value, label) -> Option:
+        # Plain str, not SafeString: a page joins these with "+", which SafeString does in
+        # Python (about a microsecond an option).
         return Option(
             str(value),
-            format_html('<option value="{}"', value),
-            format_html("{}>{}", _lang(label), label),
+            "" + format_html('<option value="{}"', value),
+            "" + format_html("{}>{}", _lang(label), label),
             label,
         )
 
@@ -78,7 +96,7 @@ class CountedSelect(forms.Select):
         attrs = self.build_attrs(self.attrs, attrs)
         chosen = "" if value is None else str(value)
         counts = self.counts
-        parts = [format_html('<select name="{}"{}>', name, flatatt(attrs))]
+        parts = [f'<select name="{escape(name)}"{attributes(attrs)}>']
         for group in self.markup if self.markup is not None else option_markup(self.choices):
             shown = []
             for option in group.options:
@@ -116,8 +134,9 @@ class SearchInput(forms.SearchInput):
     def render(self, name, value, attrs=None, renderer=None):
         attrs = self.build_attrs(self.attrs, attrs)
         value = self.format_value(value)
-        shown = format_html(' value="{}"', value) if value is not None else ""
-        return format_html('<input type="search" name="{}"{}{}>', name, shown, flatatt(attrs))
+        shown = f' value="{conditional_escape(value)}"' if value is not None else ""
+        tag = f'<input type="search" name="{escape(name)}"{shown}{attributes(attrs)}>'
+        return mark_safe(tag)  # noqa: S308 - every value escaped
 
 
 class OptionField(django_filters.fields.ChoiceField):

@@ -18,6 +18,7 @@ from functools import cached_property
 
 from django.utils import timezone
 
+from kb.memory import release_free_memory
 from kb.pagecache import EVERYTHING, current_versions
 from procedures.models import Carrier, Publication, SimType
 from procedures.publishing import tags
@@ -60,7 +61,9 @@ class GuideIndex:
         """The full-text index of the same guides (procedures/search), built on first use:
         pages without a query never pay for it."""
         with _search_lock:
-            return SearchIndex.build(self.search_rows)
+            index = SearchIndex.build(self.search_rows)
+        release_free_memory()  # the build's temporaries: tens of MB at 10,000 guides
+        return index
 
     def matching(self, query: str) -> int:
         """Guides matching a reader's query (procedures/search/index.py says how)."""
