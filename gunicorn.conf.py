@@ -18,3 +18,11 @@ max_requests_jitter = 50
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "warning")
+
+
+def post_worker_init(worker):
+    """Each worker builds the guide and search indexes before its first request (procedures/
+    public/listing.py, warm_up). Django is set up by then: the app (kb.wsgi) is loaded."""
+    from procedures.public.listing import warm_up
+
+    warm_up()

@@ -94,3 +94,29 @@ def test_endless_new_search_words_cannot_grow_a_process(client, no_page_cache):
     tracemalloc.stop()
     assert grown < MEMORY_CEILING, f"{grown / 1e6:.1f} MB kept for 6,000 search words"
     assert titles(client, "q=实名") == {"Passport registration"}
+
+
+def test_a_starting_worker_has_built_its_indexes_before_the_first_search(
+    client, no_page_cache, monkeypatch
+):
+    """gunicorn.conf.py builds the indexes as a worker starts (listing.warm_up): the first
+    reader's search does not wait for them."""
+    full_guide(slug="macau-esim", title_en="Macau eSIM")
+    listing.forget()
+    listing.warm_up()
+
+    def built_again(rows):
+        raise AssertionError("the search index was built in a reader's request")
+
+    monkeypatch.setattr(listing.SearchIndex, "build", built_again)
+    response = client.get("/en/guides/?q=esim")
+    assert ("macau-esim", "Macau eSIM") in cards(response)
+
+
+def test_a_worker_starts_even_when_the_database_cannot_answer(monkeypatch, caplog):
+    def unavailable():
+        raise ConnectionError("database down")
+
+    monkeypatch.setattr(listing, "guide_index", unavailable)
+    listing.warm_up()  # no exception: the worker goes on starting
+    assert "first request builds them" in caplog.text
