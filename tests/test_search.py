@@ -118,6 +118,15 @@ def test_a_snippet_takes_the_first_passage_that_marks_every_part():
     assert "<mark>passport</mark>" in html
 
 
+def test_a_traditional_page_marks_words_whose_script_depends_on_the_phrase():
+    """转台 is 轉台 ("switching operator") in Hong Kong text, where a converter working on the
+    query's own words gives 轉檯 ("turntable"): passages are compared in one script, so the
+    snippet is still found and marked."""
+    passages = ["月費計劃不設上限。", "現有用戶除非轉台，否則毋須重新登記。"]
+    html = snippet(join_passages(passages), [frozenset(analyse("转台"))])
+    assert html is not None and "<mark>轉台</mark>" in html
+
+
 def test_a_latin_word_right_after_chinese_is_marked():
     """Chinese pages write "开通eSIM" without a space: the Latin word is still a word."""
     passages = ["本指南说明如何开通eSIM。", "携带护照到门市办理。"]

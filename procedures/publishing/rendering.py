@@ -94,7 +94,9 @@ def render_page(request, template_name: str, context: dict) -> HttpResponse:
             {**context, "translation_notice": mark_safe(NOTICE_SLOT)},  # noqa: S308 - a constant
             request,
         )
-    return HttpResponse(html.replace(NOTICE_SLOT, _notice(shown, page=True), 1))
+    # Nothing shown in another language or converted: the notice is empty, not rendered.
+    notice = _notice(shown, page=True) if shown.fallbacks or shown.auto else ""
+    return HttpResponse(html.replace(NOTICE_SLOT, notice, 1))
 
 
 def _url_in(language: str, slug: str) -> str:

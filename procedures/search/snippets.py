@@ -3,10 +3,9 @@ what they searched for, cut to a phone-sized length, with the matching words mar
 
 import re
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 from html import escape  # Django's own escape() is this, behind a check for lazy text
 
-import opencc
 from django.utils.safestring import SafeString, mark_safe
 
 from procedures.search.analysis import HAN_RUN, TITLE, latin_terms, normalise
@@ -64,21 +63,17 @@ def _marking(terms: frozenset[str]) -> tuple[re.Pattern | None, tuple[str, ...]]
     return re.compile(word), chinese
 
 
-@cache
-def _s2t() -> opencc.OpenCC:
-    return opencc.OpenCC("s2t")
-
-
 @dataclass(frozen=True)
 class Clues:
-    """What a passage (lower case) must hold to be worth marking for a part of the query:
+    """What a passage (normalised: analysis.normalise) must hold to be worth marking for a part
+    of the query:
     a `chinese` clue anywhere, or a `latin` one at the start of a word."""
 
     chinese: tuple[str, ...]
     latin: tuple[str, ...]
 
     def held_by(self, line: str) -> bool:
-        """Whether a passage (lower case) holds one of these clues."""
+        """Whether a passage (normalised) holds one of these clues."""
         if any(map(line.__contains__, self.chinese)):
             return True
         for clue in self.latin:  # str.find, as a regex lookbehind costs ten times more
@@ -98,14 +93,13 @@ WORD_CHARACTERS = frozenset("0123456789abcdefghijklmnopqrstuvwxyz")
 
 @lru_cache(maxsize=256)
 def _clues(terms: frozenset[str]) -> Clues:
-    """The clues of a part of the query: its Chinese terms, in Traditional script too, without
-    those that hold a shorter one (身份证 holds 身份: where the first is, so is the second), and
-    its Latin terms, found at the start of a word (stems are mostly the start of their words;
-    one inside another word, "end" in "attend", marks nothing). One per part; a page's 20
-    snippets share it."""
-    found = set(terms)
-    found.update(_s2t().convert(term) for term in terms if HAN_RUN.search(term))
-    found = {term for term in found if not term.startswith(TITLE)}
+    """The clues of a part of the query. Its Chinese terms, in Simplified script as passages
+    are looked at normalised (a Traditional page needs no clues of its own, nor a converter
+    the other way, whose phrase tables cost a process 26 MB), without those that hold a
+    shorter one (身份证 holds 身份: where the first is, so is the second). Its Latin terms,
+    found at the start of a word (stems mostly start their words; one inside another word,
+    "end" in "attend", marks nothing). One per part; a page's 20 snippets share it."""
+    found = {term for term in terms if not term.startswith(TITLE)}
     chinese = {term for term in found if HAN_RUN.search(term)}
     return Clues(
         chinese=tuple(sorted(t for t in chinese if not any(o != t and o in t for o in chinese))),
@@ -122,14 +116,14 @@ def _candidates(passages: list[str], parts: list[Clues]):
         return
     wanted, held = len(parts), []
     for passage in passages:
-        line = passage.lower()
+        line = normalise(passage)
         held.append(sum(part.held_by(line) for part in parts))
         if held[-1] == wanted:
             yield len(held) - 1
             break
     every = len(held) - 1 if held and held[-1] == wanted else None
     for passage in passages[len(held) :]:
-        line = passage.lower()
+        line = normalise(passage)
         held.append(sum(part.held_by(line) for part in parts))
     order = sorted((-count, number) for number, count in enumerate(held) if count)
     yield from (number for _count, number in order if number != every)
