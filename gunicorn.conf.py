@@ -22,7 +22,10 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "warning")
 
 def post_worker_init(worker):
     """Each worker builds the guide and search indexes before its first request (procedures/
-    public/listing.py, warm_up). Django is set up by then: the app (kb.wsgi) is loaded."""
+    public/listing.py, warm_up), then sets what it keeps for good out of the garbage
+    collector's way (kb/memory.py). Django is set up by then: the app (kb.wsgi) is loaded."""
+    from kb.memory import settle_long_lived
     from procedures.public.listing import warm_up
 
     warm_up()
+    settle_long_lived()

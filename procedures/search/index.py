@@ -265,10 +265,17 @@ class SearchIndex:
         scores = np.round(results.scores[chosen], 6)
         wanted = start + count
         if wanted < len(chosen):
-            # Only guides scoring at least the wanted-th best can be on the page (ties
-            # included): sorting those alone gives the same page for a fraction of the cost.
+            # Only the best `wanted` can be on the page: those scoring above the wanted-th
+            # best, then of those tied with it, the first in tie-break order. Picking them
+            # with partitions (linear) and sorting those alone gives the same page as sorting
+            # all, for a fraction of the cost (many guides can tie).
             lowest = -np.partition(-scores, wanted - 1)[wanted - 1]
-            keep = scores >= lowest
+            above = np.flatnonzero(scores > lowest)
+            tied = np.flatnonzero(scores == lowest)
+            room = wanted - len(above)
+            if room < len(tied):
+                tied = tied[np.argpartition(self.order[chosen[tied]], room - 1)[:room]]
+            keep = np.concatenate([above, tied])
             chosen, scores = chosen[keep], scores[keep]
         best_first = np.lexsort((self.order[chosen], -scores))
         return [int(at) for at in chosen[best_first[start : start + count]]]
