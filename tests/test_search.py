@@ -5,12 +5,15 @@ import re
 from pathlib import Path
 from urllib.parse import quote
 
+import numpy as np
 import pytest
 import yaml
 
 from procedures.models import Publication
+from procedures.public import listing
 from procedures.search.analysis import analyse
 from procedures.search.documents import join_passages
+from procedures.search.index import SearchIndex
 from procedures.search.snippets import snippet
 
 from .reading import cards
@@ -175,6 +178,23 @@ def test_typos_and_other_names_find_the_same_guides(client, demo, no_page_cache)
 INDEX_CEILING = 6 * 2**20
 
 
+def test_common_terms_kept_dense_score_as_their_postings_would(demo):
+    """Terms held by more than half of the guides are kept as rows (index.py): every query
+    finds the same guides in the same order, with the same scores, as with postings only."""
+    rows = listing.guide_index().search_rows
+    dense, postings = SearchIndex.build(rows), SearchIndex.build(rows, dense=False)
+    assert dense.dense_rows  # the demo content has such terms
+    queries = [question["q"] for question in QUESTIONS] + ["实名登记 证件", "esim sim 注销"]
+    for query in queries:
+        found, reference = dense.search(query), postings.search(query)
+        assert found.bits == reference.bits, query
+        assert np.allclose(found.scores, reference.scores, rtol=1e-6), query
+        everything = found.bits
+        assert dense.ranked(found, everything, 0, 20) == postings.ranked(
+            reference, everything, 0, 20
+        ), query
+
+
 def test_the_index_memory_is_bounded_by_what_the_guides_hold(demo):
     """A process keeps one search index: its size follows the guides' distinct terms (at
     10,000 synthetic guides about 25 MB, README), not the searches readers make."""
@@ -193,5 +213,6 @@ def test_the_index_memory_is_bounded_by_what_the_guides_hold(demo):
         index.search(query)
     size = tracemalloc.get_traced_memory()[0]
     tracemalloc.stop()
-    assert len(index.docs) > 10_000  # every guide's whole text is in it
+    held = len(index.docs) + int(np.count_nonzero(index.dense))
+    assert held > 10_000  # every guide's whole text is in it, common terms as dense rows
     assert size < INDEX_CEILING, f"{size / 2**20:.1f} MB"
