@@ -3,11 +3,12 @@ regions, carriers and documents are handed in by the selector (already loaded), 
 and rendering the form costs no query. The guide index (listing.py) applies the chosen values."""
 
 import copy
+import html
 from dataclasses import dataclass, field
 
 import django_filters
 from django import forms
-from django.utils.html import conditional_escape, escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -29,9 +30,9 @@ def _lang(label) -> str:
 @dataclass(frozen=True)
 class Option:
     value: str
-    head: str  # '<option value="…"', escaped
-    tail: str  # ' lang="…">label', escaped: the count and "</option>" follow
-    label: object  # the label itself, counted in the page's notice when shown marked
+    plain: str  # '<option value="…" lang="…">label', escaped: the count and "</option>" follow
+    selected: str  # the same, chosen: '<option value="…" selected lang="…">label'
+    marked: object  # the label when shown in another language (counted in the page's notice)
 
 
 @dataclass(frozen=True)
@@ -53,9 +54,15 @@ def attributes(attrs: dict) -> str:
         elif value is not None:
             pairs.append((name, value))
     return "".join(
-        [f' {escape(name)}="{conditional_escape(value)}"' for name, value in sorted(pairs)]
-        + [f" {escape(name)}" for name in sorted(flags)]
+        [f' {html.escape(name)}="{_escaped(value)}"' for name, value in sorted(pairs)]
+        + [f" {html.escape(name)}" for name in sorted(flags)]
     )
+
+
+def _escaped(value) -> str:
+    """Django's conditional_escape(), without its check for lazy text on every call: HTML as
+    it is (marked safe), anything else escaped."""
+    return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
 
 
 def option_markup(choices) -> list[OptionGroup]:
@@ -65,12 +72,10 @@ def option_markup(choices) -> list[OptionGroup]:
     def option(value, label) -> Option:
         # Plain str, not SafeString: a page joins these with "+", which SafeString does in
         # Python (about a microsecond an option).
-        return Option(
-            str(value),
-            "" + format_html('<option value="{}"', value),
-            "" + format_html("{}>{}", _lang(label), label),
-            label,
-        )
+        head = "" + format_html('<option value="{}"', value)
+        tail = "" + format_html("{}>{}", _lang(label), label)
+        marked = label if isinstance(label, Text) and label.is_marked else None
+        return Option(str(value), head + tail, head + " selected" + tail, marked)
 
     groups = []
     for value, label in choices:
@@ -96,22 +101,24 @@ class CountedSelect(forms.Select):
         attrs = self.build_attrs(self.attrs, attrs)
         chosen = "" if value is None else str(value)
         counts = self.counts
-        parts = [f'<select name="{escape(name)}"{attributes(attrs)}>']
+        parts = [f'<select name="{html.escape(name)}"{attributes(attrs)}>']
         for group in self.markup if self.markup is not None else option_markup(self.choices):
             shown = []
             for option in group.options:
-                count = (
-                    None if counts is None or option.value == "" else counts.get(option.value, 0)
-                )
-                if count == 0 and option.value != chosen:
+                value = option.value
+                count = None if counts is None or value == "" else counts.get(value, 0)
+                if value == chosen:
+                    shown_option = option.selected
+                elif count == 0:
                     continue
-                _count_marked(option.label)
+                else:
+                    shown_option = option.plain
+                if option.marked is not None:
+                    seen_marked(option.marked)
                 shown.append(
-                    option.head
-                    + (" selected" if option.value == chosen else "")
-                    + option.tail
-                    + ("" if count is None else f" ({count})")
-                    + "</option>"
+                    f"{shown_option}</option>"
+                    if count is None
+                    else f"{shown_option} ({count})</option>"
                 )
             if shown and group.head:
                 _count_marked(group.label)
@@ -134,8 +141,8 @@ class SearchInput(forms.SearchInput):
     def render(self, name, value, attrs=None, renderer=None):
         attrs = self.build_attrs(self.attrs, attrs)
         value = self.format_value(value)
-        shown = f' value="{conditional_escape(value)}"' if value is not None else ""
-        tag = f'<input type="search" name="{escape(name)}"{shown}{attributes(attrs)}>'
+        shown = f' value="{_escaped(value)}"' if value is not None else ""
+        tag = f'<input type="search" name="{html.escape(name)}"{shown}{attributes(attrs)}>'
         return mark_safe(tag)  # noqa: S308 - every value escaped
 
 

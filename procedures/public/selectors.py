@@ -15,7 +15,9 @@ from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext
 
 from kb.db import PLACEHOLDER_TIME, PreparedQuery
 from procedures.models import Carrier, Document, GuideRedirect, Procedure, Publication, Region
@@ -214,6 +216,12 @@ class GuideList:
     @property
     def has_errors(self) -> bool:
         return bool(self.form.errors)
+
+    @cached_property
+    def results_heading(self) -> SafeString:
+        """ "Results for “…”" in the page's language, for its title and its heading (made once:
+        a {% blocktranslate %} each cost more), the query escaped as the template would."""
+        return mark_safe(gettext("Results for “%(query)s”") % {"query": escape(self.query)})  # noqa: S308
 
 
 FACETS = ["region", "carrier", "kind", "sim", "channel", "document"]

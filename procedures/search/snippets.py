@@ -66,15 +66,15 @@ def _marking(terms: frozenset[str]) -> tuple[re.Pattern | None, tuple[str, ...]]
 @dataclass(frozen=True)
 class Clues:
     """What a passage (normalised: analysis.normalise) must hold to be worth marking for a part
-    of the query:
-    a `chinese` clue anywhere, or a `latin` one at the start of a word."""
+    of the query: a `chinese` clue anywhere, or a `latin` one at the start of a word."""
 
     chinese: tuple[str, ...]
     latin: tuple[str, ...]
 
     def held_by(self, line: str) -> bool:
         """Whether a passage (normalised) holds one of these clues."""
-        if any(map(line.__contains__, self.chinese)):
+        # An ASCII passage (most of an English page) holds no Chinese: isascii() is a flag.
+        if not line.isascii() and any(map(line.__contains__, self.chinese)):
             return True
         for clue in self.latin:  # str.find, as a regex lookbehind costs ten times more
             at = line.find(clue)
@@ -117,14 +117,14 @@ def _candidates(passages: list[str], parts: list[Clues]):
     wanted, held = len(parts), []
     for passage in passages:
         line = normalise(passage)
-        held.append(sum(part.held_by(line) for part in parts))
+        held.append(sum([part.held_by(line) for part in parts]))
         if held[-1] == wanted:
             yield len(held) - 1
             break
     every = len(held) - 1 if held and held[-1] == wanted else None
     for passage in passages[len(held) :]:
         line = normalise(passage)
-        held.append(sum(part.held_by(line) for part in parts))
+        held.append(sum([part.held_by(line) for part in parts]))
     order = sorted((-count, number) for number, count in enumerate(held) if count)
     yield from (number for _count, number in order if number != every)
 

@@ -7,9 +7,11 @@ from functools import partial
 
 from django import template
 from django.conf import settings
+from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from procedures.translations.reading import seen_marked_in
 
@@ -108,7 +110,7 @@ def _field_html(form, name: str) -> str:
     key = (name, auto_id, get_language())
     head = _FIELD_HEADS.get(key)
     if head is None:
-        head = _FIELD_HEADS[key] = format_html(
+        head = _FIELD_HEADS[key] = "" + format_html(  # plain str: "+" on SafeString is slow
             '<div class="field"><label for="{}">{}</label>',
             widget.id_for_label(auto_id),
             field.label,
@@ -179,6 +181,23 @@ def _flat_choices(choices):
             yield from label
         else:
             yield choice, label
+
+
+@register.simple_tag(takes_context=True)
+def guide_list_breadcrumb_data(context) -> str:
+    """The guide list's breadcrumbs as structured data (`breadcrumb_data`: Home, Guides). The
+    same for every request in a language on one site (scheme and host: those Django accepts,
+    ALLOWED_HOSTS), so made once per process for each."""
+    request = context["request"]
+    key = (get_language(), request.scheme, request.get_host())
+    html = _LIST_BREADCRUMBS.get(key)
+    if html is None:
+        parts = (_("Home"), reverse("home"), _("Guides"), reverse("procedures:guide_list"))
+        html = _LIST_BREADCRUMBS[key] = breadcrumb_data({"request": request}, *parts)
+    return html
+
+
+_LIST_BREADCRUMBS: dict[tuple[str, str, str], str] = {}
 
 
 @register.simple_tag(takes_context=True)
