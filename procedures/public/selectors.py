@@ -274,6 +274,14 @@ def _filter_choices(index) -> FilterChoices:
     return index.remember(("filter choices", language), lambda: filter_choices(carriers, documents))
 
 
+@cache
+def _no_publications():
+    """The queryset a GuideFilter is given: it only validates and shows the filters, the guide
+    index applies them. Made once (each none() builds a queryset class with modeltranslation)
+    and never evaluated."""
+    return Publication.objects.none()
+
+
 def guide_list(
     *, params, page_number: int = 1, read=guide_cards, search_extras: bool = True
 ) -> GuideList:
@@ -290,9 +298,7 @@ def guide_list(
     if page_number < 1:
         raise Http404("No such page")
     index = listing.guide_index()
-    filterset = GuideFilter(
-        params, queryset=Publication.objects.none(), choices=_filter_choices(index)
-    )
+    filterset = GuideFilter(params, queryset=_no_publications(), choices=_filter_choices(index))
     filterset.form.is_valid()
     cleaned = getattr(filterset.form, "cleaned_data", {})
     active = {
