@@ -86,17 +86,25 @@ def _synonym_patterns() -> list[tuple[str, re.Pattern, int]]:
 
 
 def _group_concept(text: str, number: int) -> Concept:
-    concept = Concept(text=text)
+    return Concept(text=text, alternatives=list(_group_alternatives(text, number)))
+
+
+@cache
+def _group_alternatives(text: str, number: int) -> tuple[Alternative, ...]:
+    """The ways of saying synonym group `number`, found in a query as `text` (one of the
+    group's phrases, so what is kept is bounded by the synonym list): the phrase typed first,
+    then the others, without repeats. Remembered, as each is segmented by jieba and every
+    query naming the concept needs them all."""
+    alternatives = []
     for phrase in synonym_groups()[number]:
         alternative = phrase_alternative(phrase, 1.0 if phrase == text else SYNONYM_WEIGHT)
         if alternative:
-            concept.alternatives.append(alternative)
-    concept.alternatives.sort(key=lambda alt: -alt.weight)
+            alternatives.append(alternative)
+    alternatives.sort(key=lambda alt: -alt.weight)
     unique = {}
-    for alternative in concept.alternatives:
+    for alternative in alternatives:
         unique.setdefault((alternative.required, alternative.bonus), alternative)
-    concept.alternatives = list(unique.values())
-    return concept
+    return tuple(unique.values())
 
 
 def _chinese_concepts(run: str, lexicon) -> list[Concept]:
