@@ -5,7 +5,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from procedures.search.index import Results, SearchIndex, _bits
+from procedures.search.index import Results, SearchIndex, _bits, kth_largest
 
 
 @st.composite
@@ -31,3 +31,13 @@ def test_a_page_holds_what_sorting_every_match_gives(ranking):
     everything = matching[np.lexsort((order[matching], -rounded))]
     expected = [int(at) for at in everything[start : start + count]]
     assert index.ranked(results, results.bits, start, count) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(1, 3000), st.integers(1, 40), st.integers(1, 60), st.integers(0, 2**32 - 1))
+def test_the_kth_best_score_is_found_among_any_scores(count, k, levels, seed):
+    """Scores of `levels` different values (ties galore when few), or all different."""
+    random = np.random.default_rng(seed)
+    values = random.integers(0, levels, count) * 0.25 if levels < 60 else random.random(count)
+    k = min(k, count)
+    assert kth_largest(values, k) == np.sort(values)[-k]
