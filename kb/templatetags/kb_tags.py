@@ -1,3 +1,5 @@
+from urllib.parse import quote_plus
+
 from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -44,14 +46,24 @@ def alternate_links(context):
 
 @register.simple_tag(takes_context=True)
 def query_with(context, **changes):
-    """The current query string with some parameters replaced (None removes one)."""
-    query = context["request"].GET.copy()
-    for key, value in changes.items():
-        if value is None:
-            query.pop(key, None)
-        else:
-            query[key] = value
-    encoded = query.urlencode()
+    """The current query string with some parameters replaced (None removes one): what
+    `request.GET.copy()`, setting them and `urlencode()` give (a changed parameter keeps its
+    place, a new one comes last), without copying the query."""
+    query = context["request"].GET
+    pairs = []
+    for key, values in query.lists():
+        if key not in changes:
+            pairs += [(key, value) for value in values]
+        elif changes[key] is not None:
+            pairs.append((key, changes[key]))
+    pairs += [
+        (key, value) for key, value in changes.items() if value is not None and key not in query
+    ]
+    encoding = query.encoding
+    encoded = "&".join(
+        f"{quote_plus(str(key).encode(encoding))}={quote_plus(str(value).encode(encoding))}"
+        for key, value in pairs
+    )
     return "?" + encoded if encoded else "?"
 
 

@@ -15,9 +15,10 @@ from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.formats import localize
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, ngettext
 
 from kb.db import PLACEHOLDER_TIME, PreparedQuery
 from procedures.models import Carrier, Document, GuideRedirect, Procedure, Publication, Region
@@ -219,9 +220,23 @@ class GuideList:
 
     @cached_property
     def results_heading(self) -> SafeString:
-        """ "Results for “…”" in the page's language, for its title and its heading (made once:
-        a {% blocktranslate %} each cost more), the query escaped as the template would."""
-        return mark_safe(gettext("Results for “%(query)s”") % {"query": escape(self.query)})  # noqa: S308
+        """The heading "Results for “…”" in the page's language, for its title and its <h1>
+        (made once: a {% blocktranslate %} each cost more), the query escaped as there."""
+        return self._with_query(gettext("Results for “%(query)s”"))
+
+    @property
+    def search_removal(self) -> SafeString:
+        """The label of the link removing the search, as `results_heading`."""
+        return self._with_query(gettext("Remove the search “%(query)s”"))
+
+    @property
+    def found(self) -> str:
+        """ "12 guides found", in the page's language (as {% blocktranslate count %} says it)."""
+        message = ngettext("%(counter)s guide found", "%(counter)s guides found", self.total)
+        return message % {"counter": localize(self.total)}
+
+    def _with_query(self, translated: str) -> SafeString:
+        return mark_safe(translated % {"query": escape(self.query)})  # noqa: S308 - escaped
 
 
 FACETS = ["region", "carrier", "kind", "sim", "channel", "document"]
