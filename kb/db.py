@@ -35,11 +35,14 @@ class PreparedQuery:
             slots.append(names[0])
         self.sql, self.slots = sql, slots
 
-    def _prepare(self, name, value):
-        return self.fields[name].get_db_prep_value(value, connections[self.using], prepared=False)
+    def _prepare(self, name, value, connection=None):
+        connection = connection or connections[self.using]
+        return self.fields[name].get_db_prep_value(value, connection, prepared=False)
 
     def _params(self, values: dict) -> list:
-        prepared = {name: self._prepare(name, value) for name, value in values.items()}
+        # The connection looked up once, not per value: it sits behind a context-local lookup.
+        connection = connections[self.using]
+        prepared = {name: self._prepare(name, value, connection) for name, value in values.items()}
         return [prepared[name] for name in self.slots]
 
     def first(self, **values):
