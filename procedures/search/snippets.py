@@ -115,33 +115,17 @@ def _candidates(passages: list[str], parts: list[Clues]):
         return
     wanted, held = len(parts), []
     for passage in passages:
-        held.append(_parts_held(normalise(passage), parts))
+        line = normalise(passage)
+        held.append(sum([part.held_by(line) for part in parts]))
         if held[-1] == wanted:
             yield len(held) - 1
             break
     every = len(held) - 1 if held and held[-1] == wanted else None
-    held += [_parts_held(normalise(passage), parts) for passage in passages[len(held) :]]
+    for passage in passages[len(held) :]:
+        line = normalise(passage)
+        held.append(sum([part.held_by(line) for part in parts]))
     order = sorted((-count, number) for number, count in enumerate(held) if count)
     yield from (number for _count, number in order if number != every)
-
-
-def _parts_held(line: str, parts: list[Clues]) -> int:
-    """How many `parts` a passage (normalised) holds: Clues.held_by for each, written out
-    here as it runs for every passage of every result (a third of a question's snippets)."""
-    held = 0
-    ascii_only = line.isascii()
-    for chinese, latin in parts:
-        if not ascii_only and any(map(line.__contains__, chinese)):
-            held += 1
-            continue
-        for clue in latin:
-            at = line.find(clue)
-            while at > 0 and line[at - 1] in WORD_CHARACTERS:
-                at = line.find(clue, at + 1)
-            if at != -1:
-                held += 1
-                break
-    return held
 
 
 def snippet(stored: str, parts: list[frozenset[str]]) -> SafeString | None:
