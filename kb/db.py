@@ -26,7 +26,10 @@ class PreparedQuery:
         self.fields = {name: model._meta.get_field(field) for name, field in fields.items()}
         queryset = build(**placeholders)
         sql, params = queryset.query.get_compiler(using=using).as_sql()
-        prepared = {name: self._prepare(name, value) for name, value in placeholders.items()}
+        connection = connections[using]
+        prepared = {
+            name: self._prepare(name, value, connection) for name, value in placeholders.items()
+        }
         slots = []
         for param in params:
             names = [name for name, value in prepared.items() if value == param]
@@ -35,8 +38,7 @@ class PreparedQuery:
             slots.append(names[0])
         self.sql, self.slots = sql, slots
 
-    def _prepare(self, name, value, connection=None):
-        connection = connection or connections[self.using]
+    def _prepare(self, name, value, connection):
         return self.fields[name].get_db_prep_value(value, connection, prepared=False)
 
     def _params(self, values: dict) -> list:

@@ -19,12 +19,16 @@ from procedures.translations.reading import Text, field_text, seen_marked
 MAX_QUERY_LENGTH = 100
 
 
+def _marked(label) -> Text | None:
+    """The label (a carrier's, region's or document's name) when it is shown in another
+    language than the page's, else None."""
+    return label if isinstance(label, Text) and label.is_marked else None
+
+
 def _lang(label) -> str:
-    """` lang="…"` for an option or group whose label (a carrier's, region's or document's
-    name) is shown in another language than the page's."""
-    if isinstance(label, Text) and label.is_marked:
-        return format_html(' lang="{}"', html_lang(label.language))
-    return ""
+    """` lang="…"` for an option or group whose label is shown in another language."""
+    marked = _marked(label)
+    return format_html(' lang="{}"', html_lang(marked.language)) if marked else ""
 
 
 @dataclass(frozen=True)
@@ -74,8 +78,7 @@ def option_markup(choices) -> list[OptionGroup]:
         # Python (about a microsecond an option).
         head = "" + format_html('<option value="{}"', value)
         tail = "" + format_html("{}>{}", _lang(label), label)
-        marked = label if isinstance(label, Text) and label.is_marked else None
-        return Option(str(value), head + tail, head + " selected" + tail, marked)
+        return Option(str(value), head + tail, head + " selected" + tail, _marked(label))
 
     groups = []
     for value, label in choices:
@@ -121,7 +124,7 @@ class CountedSelect(forms.Select):
                     continue
                 else:
                     shown_option = option.plain
-                if option.marked is not None:
+                if option.marked is not None:  # counted in the page's translation notice
                     seen_marked(option.marked)
                 shown.append(
                     f"{shown_option}</option>"
@@ -129,17 +132,12 @@ class CountedSelect(forms.Select):
                     else f"{shown_option} ({count})</option>"
                 )
             if shown and group.head:
-                _count_marked(group.label)
+                if _marked(group.label):  # counted in the page's translation notice
+                    seen_marked(group.label)
                 shown = [group.head, *shown, "</optgroup>"]
             parts += shown
         parts.append("</select>")
         return mark_safe("".join(parts))  # noqa: S308 - every text escaped by format_html
-
-
-def _count_marked(label) -> None:
-    # A label in another language than the page's counts in the page's translation notice.
-    if isinstance(label, Text) and label.is_marked:
-        seen_marked(label)
 
 
 class SearchInput(forms.SearchInput):

@@ -164,7 +164,7 @@ class SearchIndex:
     def _keep_common_terms_dense(self) -> None:
         """Move the postings of terms held by more than half of the guides to rows of `dense`
         (see there): at 10,000 synthetic guides, 216 terms held 90 % of the postings."""
-        held = np.diff(self.starts)
+        held = self.guides
         common = held * 2 > self.size
         numbers = np.flatnonzero(common)
         if not len(numbers):
@@ -330,12 +330,10 @@ def kth_largest(values: np.ndarray, k: int) -> float:
     k blocks each hold a value at least that large, so the k-th largest value is too, and at
     10,000 guides this costs a sixth of partitioning them all."""
     count = len(values)
-    blocks = 4 * k
-    if count >= 4 * blocks:
-        maxima = np.maximum.reduceat(values, np.arange(0, count, -(-count // blocks)))
-        if len(maxima) >= k:
-            values = values[values >= np.partition(maxima, len(maxima) - k)[len(maxima) - k]]
-            count = len(values)
+    if count >= 16 * k:  # then there are more than 3k blocks of ceil(count / 4k) values
+        maxima = np.maximum.reduceat(values, np.arange(0, count, -(-count // (4 * k))))
+        values = values[values >= np.partition(maxima, len(maxima) - k)[len(maxima) - k]]
+        count = len(values)
     return values[np.argpartition(values, count - k)[count - k]]
 
 

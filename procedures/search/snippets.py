@@ -17,10 +17,11 @@ MAX_PASSAGES = 60  # a guide's first passages: summary, steps, then FAQs and not
 MARKED = 2  # passages that marked something, per guide, before the best of them is taken
 
 
-def marks(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
+def marks(text: str, terms: frozenset[str], normal: str | None = None) -> list[tuple[int, int]]:
     """Character spans of `text` that match search `terms` (Latin words whose stem is a term,
-    Chinese character pairs or words that are terms), merged and in order."""
-    normal = normalise(text)
+    Chinese character pairs or words that are terms), merged and in order. `normal`: the
+    text normalised, when the caller has it already."""
+    normal = normalise(text) if normal is None else normal
     if len(normal) != len(text):  # normalising changed the length: positions would not match
         return []
     words, chinese = _marking(terms)
@@ -107,25 +108,21 @@ def _clues(terms: frozenset[str]) -> Clues:
 
 
 def _candidates(passages: list[str], parts: list[Clues]):
-    """Numbers of `passages` in order of how many `parts` they seem to hold, the first of
-    equals first. The first passage holding every part comes as soon as it is found (most
-    guides name what was searched for in their summary or first steps); the rest only if
-    asked for."""
+    """(Number, passage normalised) of `passages` in order of how many `parts` they seem to
+    hold, the first of equals first. The first passage holding every part comes as soon as
+    it is found (most guides name what was searched for in their summary or first steps);
+    the rest only if asked for."""
     if not parts:
         return
-    wanted, held = len(parts), []
-    for passage in passages:
-        line = normalise(passage)
-        held.append(sum([part.held_by(line) for part in parts]))
-        if held[-1] == wanted:
-            yield len(held) - 1
-            break
-    every = len(held) - 1 if held and held[-1] == wanted else None
-    for passage in passages[len(held) :]:
-        line = normalise(passage)
-        held.append(sum([part.held_by(line) for part in parts]))
+    lines, held, every = [], [], None
+    for number, passage in enumerate(passages):
+        lines.append(normalise(passage))
+        held.append(sum([part.held_by(lines[-1]) for part in parts]))
+        if every is None and held[-1] == len(parts):
+            every = number
+            yield number, lines[-1]
     order = sorted((-count, number) for number, count in enumerate(held) if count)
-    yield from (number for _count, number in order if number != every)
+    yield from ((number, lines[number]) for _count, number in order if number != every)
 
 
 def snippet(stored: str, parts: list[frozenset[str]]) -> SafeString | None:
@@ -144,9 +141,9 @@ def snippet(stored: str, parts: list[frozenset[str]]) -> SafeString | None:
     wanted = len(parts)
     passages = split_passages(stored)[:MAX_PASSAGES]
     best, best_marks, marked = None, [], 0
-    for line in _candidates(passages, [_clues(part) for part in parts]):
-        passage = passages[line]
-        found = marks(passage, terms)
+    for number, normal in _candidates(passages, [_clues(part) for part in parts]):
+        passage = passages[number]
+        found = marks(passage, terms, normal)
         if not found:
             continue
         marked += 1

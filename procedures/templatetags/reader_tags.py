@@ -95,6 +95,8 @@ def _field_html(form, name: str) -> str:
     plain = (
         form.is_bound
         and form.prefix is None
+        and isinstance(form.auto_id, str)
+        and "%s" in form.auto_id
         and name not in form.errors
         and field.label is not None
         and not (field.required or field.disabled or field.help_text or field.localize)
@@ -104,9 +106,7 @@ def _field_html(form, name: str) -> str:
     )
     if not plain:
         return _bound_field_html(form[name])
-    auto_id = form.auto_id % name if "%s" in str(form.auto_id) else None
-    if auto_id is None:
-        return _bound_field_html(form[name])
+    auto_id = form.auto_id % name
     key = (name, auto_id, get_language())
     head = _FIELD_HEADS.get(key)
     if head is None:
@@ -186,12 +186,14 @@ def _flat_choices(choices):
 @register.simple_tag(takes_context=True)
 def guide_list_breadcrumb_data(context) -> str:
     """The guide list's breadcrumbs as structured data (`breadcrumb_data`: Home, Guides). The
-    same for every request in a language on one site (scheme and host: those Django accepts,
-    ALLOWED_HOSTS), so made once per process for each."""
+    same for every request in a language on one site (scheme and host, as Django accepted
+    it), so made once per process for each."""
     request = context["request"]
     key = (get_language(), request.scheme, request.get_host())
     html = _LIST_BREADCRUMBS.get(key)
     if html is None:
+        if len(_LIST_BREADCRUMBS) >= 64:  # ALLOWED_HOSTS may name all of a domain's hosts
+            _LIST_BREADCRUMBS.clear()
         parts = (_("Home"), reverse("home"), _("Guides"), reverse("procedures:guide_list"))
         html = _LIST_BREADCRUMBS[key] = breadcrumb_data({"request": request}, *parts)
     return html
