@@ -7,6 +7,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from procedures.search import snippets
 from procedures.search.analysis import HAN_RUN, TOKEN, latin_terms, normalise
 from procedures.search.snippets import _candidates, _clues, marks
 
@@ -80,3 +81,60 @@ def test_a_latin_clue_counts_only_at_the_start_of_a_word(text, words):
             clues.latin and starts.search(line)
         )
         assert clues.held_by(line) == expected
+
+
+# A part of a question stands for several words (a synonym group: cancel, close, terminate).
+grouped_queries = st.lists(queries, min_size=1, max_size=3)
+
+
+def grouped_parts(groups: list[list[str]]) -> list[frozenset[str]]:
+    return [frozenset().union(*query_parts(words)) for words in groups]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(texts, max_size=8), grouped_queries)
+def test_the_passages_holding_a_part_are_found_in_the_guide_as_one_text(passages, groups):
+    lines = [normalise(passage) for passage in passages]
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line) + 1)
+    for part in grouped_parts(groups):
+        clues = _clues(part)
+        expected = {number for number, line in enumerate(lines) if clues.held_by(line)}
+        assert clues.holders("\n".join(lines), starts) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(texts, max_size=8), grouped_queries, st.integers(min_value=0, max_value=8))
+def test_the_next_passage_holding_a_part_is_the_first_that_holds_it(passages, groups, number):
+    lines = [normalise(passage) for passage in passages]
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line) + 1)
+    number = min(number, len(lines))
+    for part in grouped_parts(groups):
+        clues = _clues(part)
+        holding = [at for at in range(number, len(lines)) if clues.held_by(lines[at])]
+        text = "\n".join(lines)
+        found = clues.next_holder(text, starts, number) if number < len(lines) else None
+        assert found == (holding[0] if holding else None)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(texts, max_size=8), grouped_queries, st.integers(min_value=0, max_value=8))
+def test_the_first_passage_tried_is_the_first_holding_every_part(passages, groups, read_first):
+    """Whether found reading passages one at a time (the first READ_FIRST) or in the guide as
+    one text (the rest)."""
+    clues = [_clues(part) for part in grouped_parts(groups)]
+    every = [n for n, p in enumerate(passages) if all(c.held_by(normalise(p)) for c in clues)]
+    held = [sum(c.held_by(normalise(p)) for c in clues) for p in passages]
+    expected = sorted((n for n, count in enumerate(held) if count), key=lambda n: (-held[n], n))
+    default, snippets.READ_FIRST = snippets.READ_FIRST, read_first
+    try:
+        tried = _candidates(passages, clues)
+        first = next(tried, (None, ""))[0]
+        rest = [number for number, _line in tried]
+    finally:
+        snippets.READ_FIRST = default
+    assert first == (every[0] if every else (expected[0] if expected else None))
+    assert [first, *rest] == (expected or [None])

@@ -2,18 +2,21 @@
 what they searched for, cut to a phone-sized length, with the matching words marked."""
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
 from html import escape  # Django's own escape() is this, behind a check for lazy text
+from itertools import accumulate
 from typing import NamedTuple
 
 from django.utils.safestring import SafeString, mark_safe
 
-from procedures.search.analysis import HAN_RUN, TITLE, latin_terms, normalise
+from procedures.search.analysis import HAN_RUN, LATIN_WORD, TITLE, latin_terms, normalise
 from procedures.search.documents import split_passages
 
 LENGTH = 160  # characters shown: about three lines on a phone
 LEAD = 40  # characters kept before the first match
 MAX_PASSAGES = 60  # a guide's first passages: summary, steps, then FAQs and notes
+READ_FIRST = 6  # passages read one at a time before a guide is read as one text
 MARKED = 2  # passages that marked something, per guide, before the best of them is taken
 
 
@@ -30,6 +33,8 @@ def marks(text: str, terms: frozenset[str], normal: str | None = None) -> list[t
         for match in words.finditer(normal):
             if not terms.isdisjoint(latin_terms(match.group())):
                 spans.append(match.span())
+        if "-" in normal or "'" in normal or "’" in normal:
+            spans.extend(_hyphenated(normal, terms))
     # Chinese terms are found wherever they occur: always inside a run of Chinese characters.
     for term in chinese:
         at = normal.find(term)
@@ -48,20 +53,44 @@ def marks(text: str, terms: frozenset[str], normal: str | None = None) -> list[t
 
 @lru_cache(maxsize=256)
 def _marking(terms: frozenset[str]) -> tuple[re.Pattern | None, tuple[str, ...]]:
-    """What `marks` looks for: a pattern of the Latin words (as TOKEN finds them) that may
-    stand for a term, and the Chinese terms of two to four characters. A stem begins with the
-    letter its word begins with, so a plain word starting with none of the terms' first
-    letters cannot match and is not even looked at; hyphenated words are looked at whole
-    ("real-name" holds "name"). None: no Latin term."""
+    """What `marks` looks for: a pattern of the Latin words (as TOKEN finds them) starting with
+    one of the terms' first letters, and the Chinese terms of two to four characters. A stem
+    begins with the letter its word begins with, so a word starting with another letter
+    cannot match and is not even looked at (a hyphenated one can: _hyphenated). None: no
+    Latin term.
+
+    The letters come first in the pattern, so that the regex engine leaps from one to the
+    next; the look-behind then keeps those that start a run of letters. A run after a hyphen
+    ("name" in "real-name") is found too; where it holds a term, so does its word, whose mark
+    holds its own (`marks` merges them)."""
     firsts = sorted({term[0] for term in terms if term.isascii() and term})
     chinese = tuple(sorted(t for t in terms if 2 <= len(t) <= 4 and HAN_RUN.fullmatch(t)))
     if not firsts:
         return None, chinese
     starting = "".join(map(re.escape, firsts))
-    word = (
-        rf"(?<![0-9a-z])(?:[{starting}][0-9a-z]*(?:[-'’][0-9a-z]+)*|[0-9a-z]+(?:[-'’][0-9a-z]+)+)"
-    )
+    word = rf"[{starting}](?<![0-9a-z].)[0-9a-z]*(?:[-'’][0-9a-z]+)*"
     return re.compile(word), chinese
+
+
+# A hyphen or apostrophe inside a word: a letter or digit on each side.
+INNER_HYPHEN = re.compile(r"[-'’](?<=[0-9a-z].)(?=[0-9a-z])")
+
+
+def _hyphenated(normal: str, terms: frozenset[str]):
+    """Spans of the hyphenated words of `normal` that hold a term ("real-name" holds "name"),
+    whatever letter they start with. Each is found from its first inner hyphen: the word
+    starts where the run of letters before that hyphen does."""
+    end = 0
+    for hyphen in INNER_HYPHEN.finditer(normal):
+        if hyphen.start() < end:
+            continue  # a later hyphen of the word just read
+        start = hyphen.start()
+        while start and normal[start - 1] in WORD_CHARACTERS:
+            start -= 1
+        word = LATIN_WORD.match(normal, start)
+        end = word.end()
+        if not terms.isdisjoint(latin_terms(word.group())):
+            yield word.span()
 
 
 class Clues(NamedTuple):
@@ -72,7 +101,8 @@ class Clues(NamedTuple):
     latin: tuple[str, ...]
 
     def held_by(self, line: str) -> bool:
-        """Whether a passage (normalised) holds one of these clues."""
+        """Whether a passage (normalised) holds one of these clues: the rule `holders`
+        applies to a guide's passages at once."""
         # An ASCII passage (most of an English page) holds no Chinese: isascii() is a flag.
         if not line.isascii() and any(map(line.__contains__, self.chinese)):
             return True
@@ -83,6 +113,50 @@ class Clues(NamedTuple):
             if at != -1:
                 return True
         return False
+
+    def holders(self, text: str, starts: list[int]) -> set[int]:
+        """The numbers of the passages of `text` (normalised passages joined by newlines,
+        passage n starting at starts[n], starts[-1] past the end) that hold one of these clues.
+        One str.find per occurrence over the whole text, not a search per passage (a guide has
+        some twenty passages, and a question's parts a dozen clues)."""
+        found: set[int] = set()
+        # Text without Chinese (most of an English page) holds no Chinese clue: isascii() is
+        # a flag.
+        for clue in () if text.isascii() else self.chinese:
+            at = text.find(clue)
+            while at != -1:
+                number = bisect_right(starts, at) - 1
+                found.add(number)
+                at = text.find(clue, starts[number + 1])  # this passage is counted: the next
+        for clue in self.latin:  # str.find, as a regex lookbehind costs ten times more
+            at = text.find(clue)
+            while at != -1:
+                if at and text[at - 1] in WORD_CHARACTERS:  # inside a word: not this one
+                    at = text.find(clue, at + 1)
+                    continue
+                number = bisect_right(starts, at) - 1
+                found.add(number)
+                at = text.find(clue, starts[number + 1])
+        return found
+
+    def next_holder(self, text: str, starts: list[int], number: int) -> int | None:
+        """The number of the first passage of `text` (as for `holders`) from passage `number`
+        on that holds one of these clues, or None. One str.find per clue, each stopping where
+        the best so far is."""
+        best = len(text)
+        for clue in () if text.isascii() else self.chinese:
+            # Only an occurrence starting before the best so far can be better.
+            at = text.find(clue, starts[number], best + len(clue) - 1)
+            if at != -1:
+                best = at
+        for clue in self.latin:
+            end = best + len(clue) - 1
+            at = text.find(clue, starts[number], end)
+            while at > 0 and text[at - 1] in WORD_CHARACTERS:
+                at = text.find(clue, at + 1, end)
+            if at != -1:
+                best = at
+        return None if best == len(text) else bisect_right(starts, best) - 1
 
 
 # A Latin clue preceded by one of these is inside a word ("end" in "attend"); anything else,
@@ -109,20 +183,52 @@ def _clues(terms: frozenset[str]) -> Clues:
 
 def _candidates(passages: list[str], parts: list[Clues]):
     """(Number, passage normalised) of `passages` in order of how many `parts` they seem to
-    hold, the first of equals first. The first passage holding every part comes as soon as
-    it is found (most guides name what was searched for in their summary or first steps);
-    the rest only if asked for."""
+    hold, the first of equals first. The first passage holding every part comes first, as
+    soon as it is found; the rest only if asked for."""
     if not parts:
         return
-    lines, held, every = [], [], None
-    for number, passage in enumerate(passages):
+    lines: list[str] = []
+    # Most guides name what was searched for in their summary or first steps: those are read
+    # in turn, one passage at a time, and mostly no other passage is asked for.
+    every = None
+    for number, passage in enumerate(passages[:READ_FIRST]):
         lines.append(normalise(passage))
-        held.append(sum([part.held_by(lines[-1]) for part in parts]))
-        if every is None and held[-1] == len(parts):
+        if all(part.held_by(lines[number]) for part in parts):
             every = number
-            yield number, lines[-1]
+            yield number, lines[number]
+            break
+    # Then the guide as one text, each clue looked for once in it (Clues.holders): a clue
+    # holds no newline, so a match never spans two passages.
+    lines.extend(map(normalise, passages[len(lines) :]))
+    starts = list(accumulate([len(line) + 1 for line in lines], initial=0))
+    text = "\n".join(lines)
+    if every is None and len(passages) > READ_FIRST:
+        every = _first_holding_all(text, starts, parts, READ_FIRST)
+        if every is not None:
+            yield every, lines[every]
+    held = [0] * len(lines)
+    for part in parts:
+        for number in part.holders(text, starts):
+            held[number] += 1
     order = sorted((-count, number) for number, count in enumerate(held) if count)
     yield from ((number, lines[number]) for _count, number in order if number != every)
+
+
+def _first_holding_all(text: str, starts: list[int], parts: list[Clues], number: int) -> int | None:
+    """The number of the first passage of `text` (as for Clues.holders) from passage `number`
+    on holding a clue of every part, or None. Each part's next holder from the candidate on;
+    the candidate moves to the furthest of them until they agree (as a merge of sorted lists
+    leaps ahead)."""
+    while True:
+        furthest = number
+        for part in parts:
+            holder = part.next_holder(text, starts, number)
+            if holder is None:
+                return None
+            furthest = max(furthest, holder)
+        if furthest == number:
+            return number
+        number = furthest
 
 
 def snippet(stored: str, parts: list[frozenset[str]]) -> SafeString | None:
