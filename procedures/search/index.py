@@ -276,7 +276,8 @@ class SearchIndex:
             for docs, scores in scored:
                 if docs is None:
                     total += scores
-            np.maximum(best, np.where(holders, total * alternative.weight, 0.0), out=best)
+            total *= alternative.weight
+            np.maximum(best, total, out=best, where=holders)  # elsewhere best stays
         return best
 
     def search(self, query: str) -> Results:
