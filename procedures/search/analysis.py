@@ -138,7 +138,9 @@ def segmenter() -> jieba.Tokenizer:
 def normalise(text: str) -> str:
     """Text in one form for matching: NFKC, lower case, Simplified Chinese script."""
     text = unicodedata.normalize("NFKC", text).lower()
-    if HAN_RUN.search(text):
+    # ASCII text has no Chinese, and isascii() is a flag: the regex engine's search of an
+    # English passage for a Chinese character costs more than the rest of its normalising.
+    if not text.isascii() and HAN_RUN.search(text):
         text = _t2s().convert(text)
     return text
 
