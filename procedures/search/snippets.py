@@ -4,19 +4,17 @@ what they searched for, cut to a phone-sized length, with the matching words mar
 import re
 from bisect import bisect_right
 from functools import lru_cache
-from html import escape  # Django's own escape() is this, behind a check for lazy text
 from itertools import accumulate
 from typing import NamedTuple
 
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
-from procedures.search.analysis import HAN_RUN, LATIN_WORD, TITLE, latin_terms, normalise
+from procedures.search.analysis import HAN_RUN, TITLE, latin_terms, normalise
 from procedures.search.documents import split_passages
 
 LENGTH = 160  # characters shown: about three lines on a phone
 LEAD = 40  # characters kept before the first match
 MAX_PASSAGES = 60  # a guide's first passages: summary, steps, then FAQs and notes
-READ_FIRST = 6  # passages read one at a time before a guide is read as one text
 MARKED = 2  # passages that marked something, per guide, before the best of them is taken
 
 
@@ -31,12 +29,18 @@ def marks(text: str, terms: frozenset[str], normal: str | None = None) -> list[t
     spans = []
     if words is not None:
         for match in words.finditer(normal):
-            if not terms.isdisjoint(latin_terms(match.group())):
-                spans.append(match.span())
-        if "-" in normal or "'" in normal or "’" in normal:
-            spans.extend(_hyphenated(normal, terms))
-    # Chinese terms are found wherever they occur: always inside a run of Chinese characters.
-    for term in chinese:
+            start, end = match.span()
+            word = match.group()
+            if start > 1 and normal[start - 1] in HYPHENS and normal[start - 2] in WORD_CHARACTERS:
+                # A part of a hyphenated word ("name" in "real-name"): the word is what holds
+                # a term or not, whatever letter it starts with.
+                start = _word_start(normal, start - 2)
+                word = normal[start:end]
+            if not terms.isdisjoint(latin_terms(word)):
+                spans.append((start, end))
+    # Chinese terms are found wherever they occur: always inside a run of Chinese characters,
+    # which a text without Chinese (most of an English page: isascii() is a flag) has none of.
+    for term in () if normal.isascii() else chinese:
         at = normal.find(term)
         while at != -1:
             spans.append((at, at + len(term)))
@@ -56,13 +60,13 @@ def _marking(terms: frozenset[str]) -> tuple[re.Pattern | None, tuple[str, ...]]
     """What `marks` looks for: a pattern of the Latin words (as TOKEN finds them) starting with
     one of the terms' first letters, and the Chinese terms of two to four characters. A stem
     begins with the letter its word begins with, so a word starting with another letter
-    cannot match and is not even looked at (a hyphenated one can: _hyphenated). None: no
-    Latin term.
+    cannot match and is not even looked at. None: no Latin term.
 
     The letters come first in the pattern, so that the regex engine leaps from one to the
     next; the look-behind then keeps those that start a run of letters. A run after a hyphen
-    ("name" in "real-name") is found too; where it holds a term, so does its word, whose mark
-    holds its own (`marks` merges them)."""
+    ("name" in "real-name") is found too: a hyphenated word holds a term through one of its
+    parts (each starts a run) or its parts joined (its first), so `marks` finds every such
+    word from one of its runs."""
     firsts = sorted({term[0] for term in terms if term.isascii() and term})
     chinese = tuple(sorted(t for t in terms if 2 <= len(t) <= 4 and HAN_RUN.fullmatch(t)))
     if not firsts:
@@ -72,25 +76,22 @@ def _marking(terms: frozenset[str]) -> tuple[re.Pattern | None, tuple[str, ...]]
     return re.compile(word), chinese
 
 
-# A hyphen or apostrophe inside a word: a letter or digit on each side.
-INNER_HYPHEN = re.compile(r"[-'’](?<=[0-9a-z].)(?=[0-9a-z])")
+HYPHENS = "-'’"  # what joins the parts of a Latin word (analysis.LATIN_WORD)
 
 
-def _hyphenated(normal: str, terms: frozenset[str]):
-    """Spans of the hyphenated words of `normal` that hold a term ("real-name" holds "name"),
-    whatever letter they start with. Each is found from its first inner hyphen: the word
-    starts where the run of letters before that hyphen does."""
-    end = 0
-    for hyphen in INNER_HYPHEN.finditer(normal):
-        if hyphen.start() < end:
-            continue  # a later hyphen of the word just read
-        start = hyphen.start()
-        while start and normal[start - 1] in WORD_CHARACTERS:
-            start -= 1
-        word = LATIN_WORD.match(normal, start)
-        end = word.end()
-        if not terms.isdisjoint(latin_terms(word.group())):
-            yield word.span()
+def _word_start(normal: str, at: int) -> int:
+    """Where the Latin word holding position `at` (a letter or digit) of `normal` starts: back
+    over letters and digits, and over a hyphen or apostrophe with a letter or digit before
+    it, as analysis.LATIN_WORD reads a word from its first letter."""
+    while at:
+        before = normal[at - 1]
+        if before in WORD_CHARACTERS:
+            at -= 1
+        elif before in HYPHENS and at > 1 and normal[at - 2] in WORD_CHARACTERS:
+            at -= 2
+        else:
+            break
+    return at
 
 
 class Clues(NamedTuple):
@@ -181,54 +182,127 @@ def _clues(terms: frozenset[str]) -> Clues:
     )
 
 
-def _candidates(passages: list[str], parts: list[Clues]):
-    """(Number, passage normalised) of `passages` in order of how many `parts` they seem to
-    hold, the first of equals first. The first passage holding every part comes first, as
-    soon as it is found; the rest only if asked for."""
+class Reading(NamedTuple):
+    """A guide's passages as snippets read them: normalised (analysis.normalise) and joined by
+    newlines into one text, so that each clue is looked for once in the guide (a clue holds
+    no newline: a match never spans two passages)."""
+
+    stored: str  # the passages as stored, one per line (documents.join_passages)
+    text: str  # the first MAX_PASSAGES of them normalised, joined by newlines
+    starts: list[int]  # passage n is text[starts[n] : starts[n + 1] - 1]
+    # Where passage n starts in `stored`, when normalising changed a passage's length (else
+    # `starts` says it: the same offsets in both).
+    stored_starts: list[int] | None
+
+    def line(self, number: int) -> str:
+        """Passage `number`, normalised."""
+        return self.text[self.starts[number] : self.starts[number + 1] - 1]
+
+    def passage(self, number: int) -> str:
+        """Passage `number` as stored."""
+        starts = self.starts if self.stored_starts is None else self.stored_starts
+        return self.stored[starts[number] : starts[number + 1] - 1]
+
+
+def reading(stored: str) -> Reading:
+    """The Reading of a guide's stored passages. Kept for the last READINGS guides of up to
+    READ_CACHED characters (a popular guide is found by many searches; the bench's pages
+    read the same 20 again and again): splitting, normalising and joining a guide cost as
+    much as finding its snippet. At most READINGS × 2 × READ_CACHED characters are kept,
+    about 4 MB (tests/test_snippet_rules.py bounds it)."""
+    return _read(stored) if len(stored) > READ_CACHED else _cached_reading(stored)
+
+
+READINGS = 128
+READ_CACHED = 8_000  # characters: the demo's longest guide has 5,030 (English)
+
+
+def _read(stored: str) -> Reading:
+    passages = split_passages(stored)[:MAX_PASSAGES]
+    lines = list(map(normalise, passages))
+    starts = list(accumulate([len(line) + 1 for line in lines], initial=0))
+    stored_starts = list(accumulate([len(passage) + 1 for passage in passages], initial=0))
+    text = "\n".join(lines)
+    return Reading(stored, text, starts, None if stored_starts == starts else stored_starts)
+
+
+_cached_reading = lru_cache(maxsize=READINGS)(_read)
+
+
+def _candidates(guide: Reading, parts: list[Clues]):
+    """Numbers of the passages of `guide` in order of how many `parts` they seem to hold, the
+    first of equals first. The first passage holding every part comes first, as soon as it is
+    found; the rest only if asked for."""
     if not parts:
         return
-    lines: list[str] = []
-    # Most guides name what was searched for in their summary or first steps: those are read
-    # in turn, one passage at a time, and mostly no other passage is asked for.
-    every = None
-    for number, passage in enumerate(passages[:READ_FIRST]):
-        lines.append(normalise(passage))
-        if all(part.held_by(lines[number]) for part in parts):
-            every = number
-            yield number, lines[number]
-            break
-    # Then the guide as one text, each clue looked for once in it (Clues.holders): a clue
-    # holds no newline, so a match never spans two passages.
-    lines.extend(map(normalise, passages[len(lines) :]))
-    starts = list(accumulate([len(line) + 1 for line in lines], initial=0))
-    text = "\n".join(lines)
-    if every is None and len(passages) > READ_FIRST:
-        every = _first_holding_all(text, starts, parts, READ_FIRST)
-        if every is not None:
-            yield every, lines[every]
-    held = [0] * len(lines)
+    holders = _NextHolders(guide, parts)
+    every = holders.first_holding_all()
+    if every is not None:
+        yield every
+    if len(parts) == 1 or (len(parts) == 2 and every is None):
+        # Beyond `every`, a passage holds one part or none: the order is the holders' own,
+        # found as asked for (mostly one or two are), not counted over the whole guide.
+        yield from (number for number in holders.in_order() if number != every)
+        return
+    held = [0] * (len(guide.starts) - 1)
     for part in parts:
-        for number in part.holders(text, starts):
+        for number in part.holders(guide.text, guide.starts):
             held[number] += 1
     order = sorted((-count, number) for number, count in enumerate(held) if count)
-    yield from ((number, lines[number]) for _count, number in order if number != every)
+    yield from (number for _count, number in order if number != every)
 
 
-def _first_holding_all(text: str, starts: list[int], parts: list[Clues], number: int) -> int | None:
-    """The number of the first passage of `text` (as for Clues.holders) from passage `number`
-    on holding a clue of every part, or None. Each part's next holder from the candidate on;
-    the candidate moves to the furthest of them until they agree (as a merge of sorted lists
-    leaps ahead)."""
-    while True:
-        furthest = number
-        for part in parts:
-            holder = part.next_holder(text, starts, number)
-            if holder is None:
-                return None
-            furthest = max(furthest, holder)
-        if furthest == number:
-            return number
-        number = furthest
+class _NextHolders:
+    """The parts' next holders in one guide (Clues.next_holder), each looked for once: what
+    the leap to the first passage holding every part found is reused when the passages
+    holding any part are then taken in order."""
+
+    def __init__(self, guide: Reading, parts: list[Clues]):
+        self.text, self.starts, self.parts = guide.text, guide.starts, parts
+        self.count = len(guide.starts) - 1  # passages
+        # Per part, (from, holder) found: no passage from `from` to `holder` holds the part
+        # but `holder` (None: none from `from` on).
+        self.known: list[list[tuple[int, int | None]]] = [[] for _ in parts]
+
+    def of(self, part: int, number: int) -> int | None:
+        """The first passage from passage `number` on holding part number `part`, or None."""
+        for start, holder in self.known[part]:
+            if start <= number and (holder is None or number <= holder):
+                return holder
+        found = None
+        if number < self.count:
+            found = self.parts[part].next_holder(self.text, self.starts, number)
+        self.known[part].append((number, found))
+        return found
+
+    def first_holding_all(self) -> int | None:
+        """The first passage holding a clue of every part, or None. Each part's next holder
+        from the candidate on; the candidate moves to the furthest of them until they agree
+        (as a merge of sorted lists leaps ahead)."""
+        number = 0
+        while True:
+            furthest = number
+            for part in range(len(self.parts)):
+                holder = self.of(part, number)
+                if holder is None:
+                    return None
+                furthest = max(furthest, holder)
+            if furthest == number:
+                return number
+            number = furthest
+
+    def in_order(self):
+        """The passages holding a clue of any part, in order: the parts' next holders merged,
+        each part read on only when its own holder is passed."""
+        ahead = [self.of(part, 0) for part in range(len(self.parts))]
+        while True:
+            number = min((holder for holder in ahead if holder is not None), default=None)
+            if number is None:
+                return
+            yield number
+            for part, holder in enumerate(ahead):
+                if holder == number:
+                    ahead[part] = self.of(part, number + 1)
 
 
 def snippet(stored: str, parts: list[frozenset[str]]) -> SafeString | None:
@@ -241,15 +315,16 @@ def snippet(stored: str, parts: list[frozenset[str]]) -> SafeString | None:
     different words as the query has parts, or MARKED passages have marked something: a clue
     inside another word ("sim" in "esim") marks nothing, so such passages do not count.
 
-    Mostly only the first passages are read (_candidates): a page of 20 long guides costs a
-    few tenths of a millisecond."""
+    The guide is read as one text (`reading`, kept for the guides read last), leaping from
+    each part's next holder to the next (_NextHolders), and only the passages tried are
+    marked: a page of 20 long guides costs a few tenths of a millisecond."""
     terms = frozenset().union(*parts)
     wanted = len(parts)
-    passages = split_passages(stored)[:MAX_PASSAGES]
+    guide = reading(stored)
     best, best_marks, marked = None, [], 0
-    for number, normal in _candidates(passages, [_clues(part) for part in parts]):
-        passage = passages[number]
-        found = marks(passage, terms, normal)
+    for number in _candidates(guide, [_clues(part) for part in parts]):
+        passage = guide.passage(number)
+        found = marks(passage, terms, guide.line(number))
         if not found:
             continue
         marked += 1
@@ -270,23 +345,36 @@ def _distinct(passage: str, found: list[tuple[int, int]]) -> int:
 
 def _cut(text: str, best_marks: list[tuple[int, int]]) -> SafeString:
     """A passage cut to LENGTH around its first mark, escaped, its marks in <mark>."""
-    start = max(0, best_marks[0][0] - LEAD)
+    first = best_marks[0][0]
+    start = max(0, first - LEAD)
     if start:  # begin at a word or sentence boundary when one is near
-        boundary = re.search(r"[\s，。；：、,.;:]", text[start : best_marks[0][0]])
-        start = start + boundary.end() if boundary else start
+        boundary = BOUNDARY.search(text, start, first)
+        start = boundary.end() if boundary else start
     end = min(len(text), start + LENGTH)
+    # The snippet is the content of an element, where only &, < and > mean markup (quotes do
+    # in attributes): escaped where the shown text has one, which it mostly has not.
+    shown = text[start:end]
+    escaped = _escaped if "&" in shown or "<" in shown or ">" in shown else str
     parts = ["…" if start else ""]
-    at = start
+    at = 0
     for mark_start, mark_end in best_marks:
-        if mark_end <= start or mark_start >= end:
+        mark_start, mark_end = max(mark_start - start, 0), min(mark_end - start, len(shown))
+        if mark_end <= 0 or mark_start >= len(shown):
             continue
-        mark_start, mark_end = max(mark_start, start), min(mark_end, end)
-        parts.append(escape(text[at:mark_start]))
-        parts.append(f"<mark>{escape(text[mark_start:mark_end])}</mark>")
+        parts += (escaped(shown[at:mark_start]), "<mark>", escaped(shown[mark_start:mark_end]))
+        parts.append("</mark>")
         at = mark_end
-    parts.append(escape(text[at:end]))
+    parts.append(escaped(shown[at:]))
     parts.append("…" if end < len(text) else "")
-    return mark_safe("".join(parts))  # noqa: S308 - every piece of text escaped above
+    return SafeString("".join(parts))  # every piece of text escaped above
+
+
+BOUNDARY = re.compile(r"[\s，。；：、,.;:]")  # where a cut snippet may begin
+
+
+def _escaped(text: str) -> str:
+    """Text as the content of an HTML element."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def snippets(passages: dict[int, str], parts: list[frozenset[str]]) -> dict[int, SafeString]:
