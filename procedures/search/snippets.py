@@ -26,6 +26,7 @@ def marks(text: str, terms: frozenset[str], normal: str | None = None) -> list[t
     if len(normal) != len(text):  # normalising changed the length: positions would not match
         return []
     words, chinese = _marking(terms)
+    held = _held_words(terms)
     spans = []
     if words is not None:
         for match in words.finditer(normal):
@@ -36,7 +37,12 @@ def marks(text: str, terms: frozenset[str], normal: str | None = None) -> list[t
                 # a term or not, whatever letter it starts with.
                 start = _word_start(normal, start - 2)
                 word = normal[start:end]
-            if not terms.isdisjoint(latin_terms(word)):
+            holds = held.get(word)
+            if holds is None:
+                holds = not terms.isdisjoint(latin_terms(word))
+                if len(held) < HELD_WORDS:
+                    held[word] = holds
+            if holds:
                 spans.append((start, end))
     # Chinese terms are found wherever they occur: always inside a run of Chinese characters,
     # which a text without Chinese (most of an English page: isascii() is a flag) has none of.
@@ -74,6 +80,22 @@ def _marking(terms: frozenset[str]) -> tuple[re.Pattern | None, tuple[str, ...]]
     starting = "".join(map(re.escape, firsts))
     word = rf"[{starting}](?<![0-9a-z].)[0-9a-z]*(?:[-'’][0-9a-z]+)*"
     return re.compile(word), chinese
+
+
+def _held_words(terms: frozenset[str]) -> dict[str, bool]:
+    """Whether a word holds one of `terms`, as `marks` found out: up to HELD_WORDS words, for
+    the last query only (a page's passages repeat their words; one query's are kept, so
+    that ever new queries keep no more)."""
+    global _held
+    kept, held = _held
+    if kept != terms:
+        held = {}
+        _held = (terms, held)
+    return held
+
+
+HELD_WORDS = 512  # a page of 20 guides marks a few hundred words
+_held: tuple[frozenset[str], dict[str, bool]] = (frozenset(), {})
 
 
 HYPHENS = "-'’"  # what joins the parts of a Latin word (analysis.LATIN_WORD)
@@ -209,12 +231,12 @@ def reading(stored: str) -> Reading:
     READ_CACHED characters (a popular guide is found by many searches; the bench's pages
     read the same 20 again and again): splitting, normalising and joining a guide cost as
     much as finding its snippet. At most READINGS × 2 × READ_CACHED characters are kept,
-    about 4 MB (tests/test_snippet_rules.py bounds it)."""
+    about 4.6 MB (tests/test_snippet_rules.py bounds it)."""
     return _read(stored) if len(stored) > READ_CACHED else _cached_reading(stored)
 
 
-READINGS = 128
-READ_CACHED = 8_000  # characters: the demo's longest guide has 5,030 (English)
+READINGS = 96
+READ_CACHED = 12_000  # characters: the demo's longest guide has 5,030 (English)
 
 
 def _read(stored: str) -> Reading:
