@@ -207,8 +207,12 @@ class GuideList:
     total: int
     facets: dict[str, Counter] = field(default_factory=dict)
     query: str = ""  # the reader's search, when there is one
-    filtered: bool = False  # a filter other than the search is set
+    filters: int = 0  # filters set, other than the search (valid ones: those applied)
     search: GuideSearch | None = None
+
+    @property
+    def filtered(self) -> bool:
+        return self.filters > 0
 
     @property
     def form(self):
@@ -234,6 +238,20 @@ class GuideList:
         """ "12 guides found", in the page's language (as {% blocktranslate count %} says it)."""
         message = ngettext("%(counter)s guide found", "%(counter)s guides found", self.total)
         return message % {"counter": localize(self.total)}
+
+    @property
+    def filter_toggle(self) -> str:
+        """ "Filter (2)": the label of the filter panel on a phone, with the filters set."""
+        return gettext("Filter (%(count)s)") % {"count": localize(self.filters)}
+
+    @property
+    def page_position(self) -> str:
+        """ "Page 2 of 5", in the page's language."""
+        numbers = {
+            "number": localize(self.page.number),
+            "total": localize(self.page.paginator.num_pages),
+        }
+        return gettext("Page %(number)s of %(total)s") % numbers
 
     def _with_query(self, translated: str) -> SafeString:
         return mark_safe(translated % {"query": escape(self.query)})  # noqa: S308 - escaped
@@ -354,6 +372,6 @@ def guide_list(
         total=total,
         facets=facets,
         query=query,
-        filtered=bool(active),
+        filters=len(active),
         search=search,
     )
