@@ -54,8 +54,8 @@ class SearchIndex:
     size: int
     vocabulary: dict[str, int] = field(default_factory=dict)  # term → number
     # Postings of term t: positions docs[starts[t]:starts[t + 1]], impacts alike: the BM25 of
-    # the term in that guide without the term's idf (known only once the index is whole),
-    # tf·(k1 + 1) / (tf + k1·(1 - b + b·length / mean length)), tf its weighted count.
+    # the term in that guide, idf·tf·(k1 + 1) / (tf + k1·(1 - b + b·length / mean length)),
+    # tf its weighted count, idf = ln(1 + (N - n + 0.5) / (n + 0.5)) for n guides of N.
     starts: np.ndarray = field(default_factory=lambda: np.zeros(1, np.int64))
     docs: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
     impacts: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
@@ -150,6 +150,13 @@ class SearchIndex:
         index.impacts = counts
         del denominators
         index.guides = np.diff(index.starts).astype(np.int32)
+        # Each term's idf, known now that the index is whole, multiplied in once: a search then
+        # adds the impacts as they are (the same 32-bit products it made itself before).
+        size = len(ids)
+        idf = [
+            math.log(1 + (size - found + 0.5) / (found + 0.5)) for found in index.guides.tolist()
+        ]
+        index.impacts *= np.repeat(np.array(idf, np.float32), index.guides)
         if dense:
             index._keep_common_terms_dense()
         ranked = sorted(
@@ -225,17 +232,16 @@ class SearchIndex:
     def _scored(self, term: str) -> tuple[np.ndarray | None, np.ndarray] | None:
         """The term's BM25 in the guides holding it: (their positions, each once and in
         order, and the scores), or (None, a score for every position, 0 where it is not
-        held) for a term kept dense; None if no guide has it."""
+        held) for a term kept dense; None if no guide has it. Views of the index: not to be
+        changed."""
         number = self.vocabulary.get(term)
         if number is None:
             return None
-        found = int(self.guides[number])
-        idf = math.log(1 + (self.size - found + 0.5) / (found + 0.5))
         row = self.dense_rows.get(number)
         if row is not None:
-            return None, self.dense[row] * idf
+            return None, self.dense[row]
         low, high = self.starts[number], self.starts[number + 1]
-        return self.docs[low:high], self.impacts[low:high] * idf
+        return self.docs[low:high], self.impacts[low:high]
 
     def _concept_scores(self, concept: Concept) -> np.ndarray:
         """Per position, the best score of the concept's alternatives (0: not found).
