@@ -159,7 +159,7 @@ def test_the_first_passage_tried_is_the_first_holding_every_part(passages, group
 def test_the_guides_kept_read_have_a_memory_ceiling():
     """Each guide a search shows is read once (split, normalised, joined) and kept for the next
     search: at most READINGS of them, and none longer than READ_CACHED characters, so that
-    searches over ever new, long guides cannot grow a process (about 4 MB at most)."""
+    searches over ever new, long guides cannot grow a process (about 4.6 MB at most)."""
     # Chinese text (two bytes a character, the costliest to keep) from a few passages, so that
     # what the search's other caches keep of them (normalise) stays small; every guide's
     # passages in another order, so that no two guides are alike.

@@ -152,7 +152,7 @@ class SearchIndex:
         index.guides = np.diff(index.starts).astype(np.int32)
         # Each term's idf, known now that the index is whole, multiplied in once: a search then
         # adds the impacts as they are (the same 32-bit products it made itself before).
-        size = len(ids)
+        size = index.size
         idf = [
             math.log(1 + (size - found + 0.5) / (found + 0.5)) for found in index.guides.tolist()
         ]

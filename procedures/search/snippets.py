@@ -18,15 +18,19 @@ MAX_PASSAGES = 60  # a guide's first passages: summary, steps, then FAQs and not
 MARKED = 2  # passages that marked something, per guide, before the best of them is taken
 
 
-def marks(text: str, terms: frozenset[str], normal: str | None = None) -> list[tuple[int, int]]:
+def marks(
+    text: str, terms: frozenset[str], normal: str | None = None, held: dict | None = None
+) -> list[tuple[int, int]]:
     """Character spans of `text` that match search `terms` (Latin words whose stem is a term,
     Chinese character pairs or words that are terms), merged and in order. `normal`: the
-    text normalised, when the caller has it already."""
+    text normalised, when the caller has it already. `held`: whether a word holds one of
+    `terms`, as found so far, filled in here (a page's snippets share it: their passages
+    repeat their words)."""
     normal = normalise(text) if normal is None else normal
     if len(normal) != len(text):  # normalising changed the length: positions would not match
         return []
     words, chinese = _marking(terms)
-    held = _held_words(terms)
+    held = {} if held is None else held
     spans = []
     if words is not None:
         for match in words.finditer(normal):
@@ -39,9 +43,7 @@ def marks(text: str, terms: frozenset[str], normal: str | None = None) -> list[t
                 word = normal[start:end]
             holds = held.get(word)
             if holds is None:
-                holds = not terms.isdisjoint(latin_terms(word))
-                if len(held) < HELD_WORDS:
-                    held[word] = holds
+                holds = held[word] = not terms.isdisjoint(latin_terms(word))
             if holds:
                 spans.append((start, end))
     # Chinese terms are found wherever they occur: always inside a run of Chinese characters,
@@ -80,22 +82,6 @@ def _marking(terms: frozenset[str]) -> tuple[re.Pattern | None, tuple[str, ...]]
     starting = "".join(map(re.escape, firsts))
     word = rf"[{starting}](?<![0-9a-z].)[0-9a-z]*(?:[-'’][0-9a-z]+)*"
     return re.compile(word), chinese
-
-
-def _held_words(terms: frozenset[str]) -> dict[str, bool]:
-    """Whether a word holds one of `terms`, as `marks` found out: up to HELD_WORDS words, for
-    the last query only (a page's passages repeat their words; one query's are kept, so
-    that ever new queries keep no more)."""
-    global _held
-    kept, held = _held
-    if kept != terms:
-        held = {}
-        _held = (terms, held)
-    return held
-
-
-HELD_WORDS = 512  # a page of 20 guides marks a few hundred words
-_held: tuple[frozenset[str], dict[str, bool]] = (frozenset(), {})
 
 
 HYPHENS = "-'’"  # what joins the parts of a Latin word (analysis.LATIN_WORD)
@@ -327,7 +313,24 @@ class _NextHolders:
                     ahead[part] = self.of(part, number + 1)
 
 
-def snippet(stored: str, parts: list[frozenset[str]]) -> SafeString | None:
+class _Query(NamedTuple):
+    """What the snippets of a page share: the terms of every part, each part's clues, and
+    whether a word holds a term (`marks`)."""
+
+    terms: frozenset[str]
+    wanted: int  # parts
+    clues: list[Clues]
+    held: dict[str, bool]
+
+
+def _query(parts: list[frozenset[str]]) -> _Query:
+    terms = frozenset().union(*parts)
+    return _Query(terms, len(parts), [_clues(part) for part in parts], {})
+
+
+def snippet(
+    stored: str, parts: list[frozenset[str]], query: _Query | None = None
+) -> SafeString | None:
     """The best passage of a guide as HTML (escaped, matches in <mark>), or None when none
     matches. `stored`: the guide's passages as stored, one per line (documents.join_passages).
 
@@ -339,14 +342,15 @@ def snippet(stored: str, parts: list[frozenset[str]]) -> SafeString | None:
 
     The guide is read as one text (`reading`, kept for the guides read last), leaping from
     each part's next holder to the next (_NextHolders), and only the passages tried are
-    marked: a page of 20 long guides costs a few tenths of a millisecond."""
-    terms = frozenset().union(*parts)
-    wanted = len(parts)
+    marked: a page of 20 long guides costs a few tenths of a millisecond. `query`: what the
+    page's snippets share, worked out once (`snippets`)."""
+    query = _query(parts) if query is None else query
+    wanted = query.wanted
     guide = reading(stored)
     best, best_marks, marked = None, [], 0
-    for number in _candidates(guide, [_clues(part) for part in parts]):
+    for number in _candidates(guide, query.clues):
         passage = guide.passage(number)
-        found = marks(passage, terms, guide.line(number))
+        found = marks(passage, query.terms, guide.line(number), query.held)
         if not found:
             continue
         marked += 1
@@ -383,8 +387,8 @@ def _cut(text: str, best_marks: list[tuple[int, int]]) -> SafeString:
         mark_start, mark_end = max(mark_start - start, 0), min(mark_end - start, len(shown))
         if mark_end <= 0 or mark_start >= len(shown):
             continue
-        parts += (escaped(shown[at:mark_start]), "<mark>", escaped(shown[mark_start:mark_end]))
-        parts.append("</mark>")
+        parts.append(escaped(shown[at:mark_start]))
+        parts.append(f"<mark>{escaped(shown[mark_start:mark_end])}</mark>")
         at = mark_end
     parts.append(escaped(shown[at:]))
     parts.append("…" if end < len(text) else "")
@@ -404,9 +408,9 @@ def snippets(passages: dict[int, str], parts: list[frozenset[str]]) -> dict[int,
     passages in the page's language as stored (SearchDocument.passages_<language>, read with
     the cards: cards.guide_cards)}, so a snippet never needs its own language mark and
     costs no query. `parts`: the terms of each part of the query."""
-    found = {}
+    found, query = {}, _query(parts)
     for pk, stored in passages.items():
-        html = snippet(stored, parts)
+        html = snippet(stored, parts, query)
         if html:
             found[pk] = html
     return found
